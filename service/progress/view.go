@@ -1,0 +1,87 @@
+package progress
+
+import (
+	"math"
+	"time"
+)
+
+// Summary is a course without its lessons, as the course list shows it.
+type Summary struct {
+	UserID          string     `json:"userId"`
+	CourseID        string     `json:"courseId"`
+	CompletedCount  int        `json:"completedCount"`
+	LessonCount     *int       `json:"lessonCount"`
+	PercentComplete *float64   `json:"percentComplete"`
+	LastLessonID    string     `json:"lastLessonId,omitempty"`
+	LastDevice      string     `json:"lastDevice,omitempty"`
+	UpdatedAt       *time.Time `json:"updatedAt,omitempty"`
+}
+
+// CourseView is the API representation of a course.
+type CourseView struct {
+	UserID          string                `json:"userId"`
+	CourseID        string                `json:"courseId"`
+	Lessons         map[string]LessonView `json:"lessons"`
+	CompletedCount  int                   `json:"completedCount"`
+	LessonCount     *int                  `json:"lessonCount"`
+	PercentComplete *float64              `json:"percentComplete"`
+	LastLessonID    string                `json:"lastLessonId,omitempty"`
+	LastDevice      string                `json:"lastDevice,omitempty"`
+	UpdatedAt       *time.Time            `json:"updatedAt,omitempty"`
+}
+
+// LessonView is the API representation of a lesson.
+type LessonView struct {
+	Completed       bool       `json:"completed"`
+	CompletedAt     *time.Time `json:"completedAt,omitempty"`
+	PositionSeconds *float64   `json:"positionSeconds,omitempty"`
+	PositionAt      *time.Time `json:"positionAt,omitempty"`
+	Device          string     `json:"device,omitempty"`
+}
+
+// Summary derives the list entry of the course.
+func (c *Course) Summary() Summary {
+	s := Summary{UserID: c.UserID, CourseID: c.CourseID}
+	for _, l := range c.Lessons {
+		if l.Completed {
+			s.CompletedCount++
+		}
+	}
+	if c.LessonCount > 0 {
+		n := c.LessonCount
+		s.LessonCount = &n
+		// Two decimals keep the figure stable across platforms' float printing;
+		// a client that reports more completed lessons than lessonCount is capped.
+		pct := math.Min(100, math.Round(float64(s.CompletedCount)*10000/float64(n))/100)
+		s.PercentComplete = &pct
+	}
+	if c.Last != nil {
+		s.LastLessonID, s.LastDevice = c.Last.LessonID, c.Last.Device
+		at := c.Last.At
+		s.UpdatedAt = &at
+	}
+	return s
+}
+
+// View derives the API representation of the course.
+func (c *Course) View() CourseView {
+	s := c.Summary()
+	v := CourseView{
+		UserID: s.UserID, CourseID: s.CourseID, Lessons: make(map[string]LessonView, len(c.Lessons)),
+		CompletedCount: s.CompletedCount, LessonCount: s.LessonCount, PercentComplete: s.PercentComplete,
+		LastLessonID: s.LastLessonID, LastDevice: s.LastDevice, UpdatedAt: s.UpdatedAt,
+	}
+	for id, l := range c.Lessons {
+		lv := LessonView{Completed: l.Completed}
+		if l.Completed {
+			at := l.CompletedAt
+			lv.CompletedAt = &at
+		}
+		if p := l.Position; p != nil {
+			secs, at := p.Seconds, p.At
+			lv.PositionSeconds, lv.PositionAt, lv.Device = &secs, &at, p.Device
+		}
+		v.Lessons[id] = lv
+	}
+	return v
+}
