@@ -1,0 +1,236 @@
+package api
+
+import (
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"strconv"
+
+	"github.com/progresskit/progresskit/service/auth"
+	"github.com/progresskit/progresskit/service/progress"
+	"github.com/progresskit/progresskit/service/store"
+)
+
+// List page sizes.
+const (
+	DefaultListLimit = 50
+	MaxListLimit     = 100
+)
+
+func (h *handler) healthz(w http.ResponseWriter, r *http.Request) {
+	writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+}
+
+func (h *handler) readyz(w http.ResponseWriter, r *http.Request) {
+	ctx, cancel := context.WithTimeout(r.Context(), readyTimeout)
+	defer cancel()
+	if err := h.store.Ping(ctx); err != nil {
+		h.log.WarnContext(ctx, "store not ready", "request_id", requestID(ctx), "error", err.Error())
+		writeError(w, r, http.StatusServiceUnavailable, CodeUnavailable, "the progress store is not reachable")
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]string{"status": "ready"})
+}
+
+// authorize authenticates the caller and checks they may touch the user in
+// the path; it has answered the request when it returns false.
+func (h *handler) authorize(w http.ResponseWriter, r *http.Request) bool {
+	p, err := h.auth.Authenticate(r)
+	if err != nil {
+		var ae *auth.Error
+		if errors.As(err, &ae) {
+			writeError(w, r, http.StatusUnauthorized, CodeUnauthorized, ae.Reason)
+		} else {
+			h.fail(w, r, err)
+		}
+		return false
+	}
+	userID := r.PathValue("userId")
+	if !progress.ValidID(userID) {
+		writeError(w, r, http.StatusBadRequest, CodeInvalidRequest, "userId "+progress.IDRule)
+		return false
+	}
+	if !p.CanAccess(userID) {
+		writeError(w, r, http.StatusForbidden, CodeForbidden, "this token may only access the progress of its own user (sub)")
+		return false
+	}
+	return true
+}
+
+// courseKey reads and checks the path's ids.
+func courseKey(w http.ResponseWriter, r *http.Request) (store.Key, bool) {
+	k := store.Key{UserID: r.PathValue("userId"), CourseID: r.PathValue("courseId")}
+	if !progress.ValidID(k.CourseID) {
+		writeError(w, r, http.StatusBadRequest, CodeInvalidRequest, "courseId "+progress.IDRule)
+		return k, false
+	}
+	return k, true
+}
+
+func (h *handler) getCourse(w http.ResponseWriter, r *http.Request) {
+	k, ok := courseKey(w, r)
+	if !ok {
+		return
+	}
+	c, err := h.store.Get(r.Context(), k)
+	if errors.Is(err, store.ErrNotFound) || (err == nil && c.Empty()) {
+		writeError(w, r, http.StatusNotFound, CodeNotFound, fmt.Sprintf("no progress recorded for course %s of user %s", k.CourseID, k.UserID))
+		return
+	}
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, c.View())
+}
+
+type eventsRequest struct {
+	Events []progress.EventInput `json:"events"`
+}
+
+func (h *handler) postEvents(w http.ResponseWriter, r *http.Request) {
+	k, ok := courseKey(w, r)
+	if !ok {
+		return
+	}
+	var req eventsRequest
+	if !decodeJSON(w, r, &req) {
+		return
+	}
+	if n := len(req.Events); n < 1 || n > progress.MaxEventsPerBatch {
+		writeError(w, r, http.StatusBadRequest, CodeInvalidRequest, fmt.Sprintf("events must hold 1 to %d events; got %d", progress.MaxEventsPerBatch, n))
+		return
+	}
+	now := h.now()
+	events := make([]progress.Event, len(req.Events))
+	for i, in := range req.Events {
+		ev, err := in.Validate(fmt.Sprintf("events[%d]", i), now)
+		if err != nil {
+			writeError(w, r, http.StatusBadRequest, CodeInvalidRequest, err.Error())
+			return
+		}
+		events[i] = ev
+	}
+	c, err := h.store.Update(r.Context(), k, func(c *progress.Course) error { return c.ApplyBatch(events) })
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, c.View())
+}
+
+func (h *handler) resetCourse(w http.ResponseWriter, r *http.Request) {
+	k, ok := courseKey(w, r)
+	if !ok {
+		return
+	}
+	now := h.now()
+	if _, err := h.store.Update(r.Context(), k, func(c *progress.Course) error { c.Reset(now); return nil }); err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
+}
+
+type listResponse struct {
+	Courses    []progress.Summary `json:"courses"`
+	NextCursor string             `json:"nextCursor,omitempty"`
+}
+
+func (h *handler) listCourses(w http.ResponseWriter, r *http.Request) {
+	userID := r.PathValue("userId")
+	q := r.URL.Query()
+	limit := DefaultListLimit
+	if s := q.Get("limit"); s != "" {
+		n, err := strconv.Atoi(s)
+		if err != nil || n < 1 || n > MaxListLimit {
+			writeError(w, r, http.StatusBadRequest, CodeInvalidRequest, fmt.Sprintf("limit must be a whole number from 1 to %d", MaxListLimit))
+			return
+		}
+		limit = n
+	}
+	after := ""
+	if s := q.Get("cursor"); s != "" {
+		b, err := base64.RawURLEncoding.DecodeString(s)
+		if err != nil || !progress.ValidID(string(b)) {
+			writeError(w, r, http.StatusBadRequest, CodeInvalidRequest, "cursor is not one this API returned; pass nextCursor from the previous page unchanged")
+			return
+		}
+		after = string(b)
+	}
+	page, err := h.store.List(r.Context(), userID, after, limit+1)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	resp := listResponse{Courses: page}
+	if len(page) > limit {
+		resp.Courses = page[:limit]
+		resp.NextCursor = base64.RawURLEncoding.EncodeToString([]byte(page[limit-1].CourseID))
+	}
+	writeJSON(w, http.StatusOK, resp)
+}
+
+// decodeJSON reads a JSON body strictly; it has answered the request when it
+// returns false.
+func decodeJSON(w http.ResponseWriter, r *http.Request, v any) bool {
+	mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	if err != nil || mt != "application/json" {
+		writeError(w, r, http.StatusUnsupportedMediaType, CodeUnsupportedMedia, "send the body as JSON with Content-Type: application/json")
+		return false
+	}
+	if r.ContentLength > MaxBodyBytes {
+		writeError(w, r, http.StatusRequestEntityTooLarge, CodeTooLarge, fmt.Sprintf("request body is over %d bytes; send fewer events per request", MaxBodyBytes))
+		return false
+	}
+	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, MaxBodyBytes))
+	dec.DisallowUnknownFields()
+	err = dec.Decode(v)
+	if err == nil {
+		if _, extra := dec.Token(); extra != io.EOF {
+			err = errors.New("unexpected data after the JSON object")
+		}
+	}
+	if err == nil {
+		return true
+	}
+	var tooLarge *http.MaxBytesError
+	var typeErr *json.UnmarshalTypeError
+	var syntaxErr *json.SyntaxError
+	msg := "request body is not valid JSON: " + err.Error()
+	switch {
+	case errors.As(err, &tooLarge):
+		writeError(w, r, http.StatusRequestEntityTooLarge, CodeTooLarge, fmt.Sprintf("request body is over %d bytes; send fewer events per request", MaxBodyBytes))
+		return false
+	case errors.As(err, &typeErr):
+		msg = fmt.Sprintf("request body: %s must be %s, not %s", typeErr.Field, typeErr.Type, typeErr.Value)
+	case errors.As(err, &syntaxErr):
+		msg = fmt.Sprintf("request body is not valid JSON at byte %d: %v", syntaxErr.Offset, syntaxErr)
+	case errors.Is(err, io.EOF):
+		msg = "request body is empty; send {\"events\":[...]}"
+	}
+	writeError(w, r, http.StatusBadRequest, CodeInvalidRequest, msg)
+	return false
+}
+
+// fail maps a store or domain error to its status.
+func (h *handler) fail(w http.ResponseWriter, r *http.Request, err error) {
+	switch {
+	case errors.Is(err, progress.ErrTooManyLessons), errors.Is(err, store.ErrTooLarge):
+		writeError(w, r, http.StatusUnprocessableEntity, CodeTooManyLessons, err.Error())
+	case errors.Is(err, store.ErrUnavailable), errors.Is(err, context.DeadlineExceeded):
+		h.log.WarnContext(r.Context(), "store unavailable", "request_id", requestID(r.Context()), "error", err.Error())
+		writeError(w, r, http.StatusServiceUnavailable, CodeUnavailable, "the progress store is unavailable; retry after a moment")
+	case errors.Is(err, context.Canceled):
+		// The client went away; nobody reads this answer.
+		writeError(w, r, 499, CodeUnavailable, "request canceled")
+	default:
+		h.log.ErrorContext(r.Context(), "internal error", "request_id", requestID(r.Context()), "error", err.Error())
+		writeError(w, r, http.StatusInternalServerError, CodeInternal, "internal error; quote the request id when reporting it")
+	}
+}

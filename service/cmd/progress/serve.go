@@ -1,0 +1,95 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+
+	"github.com/progresskit/progresskit/service/api"
+	"github.com/progresskit/progresskit/service/auth"
+	"github.com/progresskit/progresskit/service/httpserver"
+	"github.com/progresskit/progresskit/service/store/storeurl"
+)
+
+// DefaultAddr keeps a first run private to this machine.
+const DefaultAddr = "127.0.0.1:8080"
+
+func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlagSet("serve", stderr)
+	addr := fs.String("addr", DefaultAddr, "address to listen on")
+	storeURL := fs.String("store", storeurl.DefaultURL, "store URL: "+storeurl.Schemes)
+	mode := fs.String("auth", auth.ModeDev, "auth mode: jwks or dev (dev only on a loopback address)")
+	devKey := fs.String("dev-key-file", auth.DefaultDevKeyFile, "HS256 key file for --auth dev (created on first start)")
+	jwksURL := fs.String("jwks-url", "", "JWKS URL for --auth jwks")
+	issuer := fs.String("issuer", "", "expected token issuer (iss) for --auth jwks")
+	audience := fs.String("audience", "", "expected audience (aud or client_id) for --auth jwks")
+	drain := fs.Duration("drain-timeout", httpserver.DefaultDrainTimeout, "how long SIGTERM waits for in-flight requests")
+	level := fs.String("log-level", "info", "debug, info, warn or error")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	var lvl slog.Level
+	if err := lvl.UnmarshalText([]byte(*level)); err != nil {
+		return fmt.Errorf("--log-level: %w", err)
+	}
+	log := slog.New(slog.NewJSONHandler(stderr, &slog.HandlerOptions{Level: lvl}))
+
+	authn, err := newAuthenticator(ctx, log, *mode, *addr, *devKey, *jwksURL, *issuer, *audience)
+	if err != nil {
+		return err
+	}
+	st, err := storeurl.Open(ctx, *storeURL)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return err
+	}
+	srv := httpserver.New(api.New(st, authn, api.WithLogger(log)))
+	log.Info("serving", "addr", ln.Addr().String(), "auth", *mode, "store", storeurl.Redact(*storeURL))
+	err = httpserver.Serve(ctx, srv, ln, *drain)
+	if err != nil {
+		log.Error("server stopped", "error", err.Error())
+		return err
+	}
+	log.Info("drained and stopped")
+	return nil
+}
+
+func newAuthenticator(ctx context.Context, log *slog.Logger, mode, addr, devKey, jwksURL, issuer, audience string) (auth.Authenticator, error) {
+	switch mode {
+	case auth.ModeDev:
+		if !isLoopback(addr) {
+			return nil, fmt.Errorf("--auth dev is refused on %s: dev tokens are for this machine only; listen on 127.0.0.1 or use --auth jwks", addr)
+		}
+		key, err := auth.LoadOrCreateDevKey(devKey)
+		if err != nil {
+			return nil, err
+		}
+		log.Warn("DEV AUTH: tokens are signed with a local key; never use this mode in a deployment", "dev_key_file", devKey)
+		return auth.NewDev(key), nil
+	case auth.ModeJWKS:
+		return auth.NewJWKS(ctx, jwksURL, issuer, audience)
+	case auth.ModeAPIGW:
+		return nil, errors.New("--auth apigw is only for the Lambda runtime, behind API Gateway's JWT authorizer")
+	default:
+		return nil, fmt.Errorf("--auth %q is not a mode; use jwks or dev (there is no mode without authentication)", mode)
+	}
+}
+
+func isLoopback(addr string) bool {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return false
+	}
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
