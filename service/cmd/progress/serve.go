@@ -27,6 +27,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	issuer := fs.String("issuer", "", "expected token issuer (iss) for --auth jwks")
 	audience := fs.String("audience", "", "expected audience (aud or client_id) for --auth jwks")
 	drain := fs.Duration("drain-timeout", httpserver.DefaultDrainTimeout, "how long SIGTERM waits for in-flight requests")
+	pgConns := fs.Int("pg-max-conns", 0, "PostgreSQL pool size (default: the URL's pool_max_conns, else 10)")
 	level := fs.String("log-level", "info", "debug, info, warn or error")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -41,7 +42,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
-	st, err := storeurl.Open(ctx, *storeURL)
+	st, err := storeurl.Open(ctx, *storeURL, storeurl.Options{PGMaxConns: *pgConns})
 	if err != nil {
 		return err
 	}

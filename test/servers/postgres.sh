@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# postgres.sh start DIR | stop DIR
+# A throwaway PostgreSQL cluster for tests: Debian's server (installed with
+# apt when missing), fsync off, listening on 127.0.0.1 and a free port, with
+# everything under DIR. start prints the connection URL on stdout.
+set -euo pipefail
+cmd=${1:?usage: postgres.sh start|stop DIR} dir=${2:?usage: postgres.sh start|stop DIR}
+here=$(cd "$(dirname "$0")" && pwd)
+
+pg_bin() {
+  ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1
+}
+
+# initdb refuses to run as root, so as root the cluster belongs to postgres.
+as_owner() {
+  if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+}
+
+case "$cmd" in
+start)
+  bin=$(pg_bin)
+  if [ -z "$bin" ]; then
+    if [ "$(id -u)" != 0 ]; then
+      echo "PostgreSQL server not found: install Debian's postgresql package (apt-get install postgresql)" >&2; exit 1
+    fi
+    echo "installing PostgreSQL from Debian's packages..." >&2
+    apt-get update -qq >&2 && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >&2
+    bin=$(pg_bin)
+    [ -n "$bin" ] || { echo "apt-get installed no PostgreSQL server" >&2; exit 1; }
+  fi
+  rm -rf "$dir" && mkdir -p "$dir"
+  [ "$(id -u)" = 0 ] && chown postgres: "$dir"
+  port=$("$here/freeport.sh")
+  as_owner "$bin/initdb" -D "$dir/data" -A trust -U postgres --no-sync -E UTF8 --locale=C.UTF-8 >"$dir/initdb.log" 2>&1 \
+    || { cat "$dir/initdb.log" >&2; exit 1; }
+  as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
+    -o "-F -p $port -k $dir -c listen_addresses=127.0.0.1 -c max_connections=200 -c full_page_writes=off" start >&2 \
+    || { cat "$dir/server.log" >&2; exit 1; }
+  echo "$port" >"$dir/port"
+  echo "postgres://postgres@127.0.0.1:$port/postgres?sslmode=disable"
+  ;;
+stop)
+  bin=$(pg_bin)
+  if [ -f "$dir/data/postmaster.pid" ]; then
+    as_owner "$bin/pg_ctl" -D "$dir/data" -m immediate -w stop >&2 || true
+  fi
+  rm -rf "$dir"
+  ;;
+*) echo "usage: postgres.sh start|stop DIR" >&2; exit 2 ;;
+esac
