@@ -20,8 +20,10 @@ type command struct {
 
 func commands() map[string]command {
 	return map[string]command{
-		"serve": {"serve the progress API", runServe},
-		"token": {"print a development token signed with the dev key", runToken},
+		"serve":   {"serve the progress API", runServe},
+		"token":   {"print a development token signed with the dev key", runToken},
+		"store":   {"store init: create what a store needs (table, schema, file); safe to rerun", runStore},
+		"migrate": {"copy every user's progress from one store to another", runMigrate},
 	}
 }
 

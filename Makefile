@@ -1,0 +1,74 @@
+# progresskit. 'make run' and 'make test' work on a fresh machine: they
+# install what they need (Go modules, node_modules, a Python .venv) first.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+GO        ?= go
+BIN       := bin
+PROGRESS  := $(BIN)/progress
+ADDR      ?= 127.0.0.1:8080
+STORE     ?= sqlite://var/progress.db
+VENV      := .venv
+NODE_OK   := node_modules/.package-lock.json
+VENV_OK   := $(VENV)/.installed
+GO_SRC    := $(shell find service -name '*.go' -o -name '*.sql' -o -name '*.yaml' 2>/dev/null) go.mod go.sum
+
+export CGO_ENABLED := 0
+export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
+
+.PHONY: help
+help: ## list the targets
+	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  %-14s %s\n", $$1, $$2}'
+
+$(PROGRESS): $(GO_SRC)
+	@mkdir -p $(BIN)
+	$(GO) build -trimpath -ldflags='-s -w' -o $@ ./service/cmd/progress
+
+.PHONY: build
+build: $(PROGRESS) ## build bin/progress (static, no cgo)
+
+.PHONY: run
+run: $(PROGRESS) ## build and serve on 127.0.0.1:8080 with SQLite and dev auth
+	@echo "progress API on http://$(ADDR) (SQLite $(STORE), dev auth). In another terminal:" >&2
+	@echo "  TOKEN=\$$($(PROGRESS) token --user ada)" >&2
+	@echo "  curl -s -X POST http://$(ADDR)/v1/users/ada/courses/go-101/events \\" >&2
+	@echo "    -H \"Authorization: Bearer \$$TOKEN\" -H 'Content-Type: application/json' \\" >&2
+	@echo "    -d '{\"events\":[{\"id\":\"e-1\",\"lessonId\":\"l1\",\"type\":\"complete\",\"occurredAt\":\"'\$$(date -u +%Y-%m-%dT%H:%M:%SZ)'\",\"device\":\"web\",\"lessonCount\":12}]}'" >&2
+	@echo "  curl -s http://$(ADDR)/v1/users/ada/courses/go-101 -H \"Authorization: Bearer \$$TOKEN\"" >&2
+	@echo "Stop with Ctrl-C." >&2
+	$(PROGRESS) serve --addr $(ADDR) --store $(STORE) --auth dev
+
+$(NODE_OK): package.json package-lock.json
+	npm ci --no-audit --no-fund
+	@touch $@
+
+$(VENV_OK): requirements-dev.txt
+	python3 -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	@touch $@
+
+.PHONY: tools
+tools: $(NODE_OK) $(VENV_OK) ## install the pinned npm and Python tools into node_modules and .venv
+
+.PHONY: vet
+vet: ## gofmt and go vet
+	@unformatted=$$(gofmt -l service test cdk constructs 2>/dev/null); \
+	  if [ -n "$$unformatted" ]; then echo "gofmt would change: $$unformatted" >&2; exit 1; fi
+	$(GO) vet ./...
+
+.PHONY: test
+test: tools vet $(PROGRESS) ## every test: unit, real PostgreSQL and dynalite, the binary, schemathesis
+	test/with-servers.sh $(GO) test -count=1 -timeout 20m ./...
+	test/schemathesis.sh
+
+.PHONY: test-unit
+test-unit: ## the tests that need no server (SHORT=1 skips the rest; CI never sets it)
+	SHORT=1 $(GO) test ./...
+
+.PHONY: bench
+bench: ## benchmarks (performance targets)
+	$(GO) test -run '^$$' -bench . -benchmem ./service/...
+
+.PHONY: clean
+clean: ## remove build output and local data
+	rm -rf $(BIN) var cdk.out

@@ -1,0 +1,72 @@
+package test
+
+import (
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+func eventsBody(lesson string, at time.Time) string {
+	return `{"events":[{"id":"e-` + lesson + `","lessonId":"` + lesson + `","type":"complete","occurredAt":"` + at.UTC().Format(time.RFC3339) + `","device":"web","lessonCount":10}]}`
+}
+
+// The server as an operator runs it: data survives a restart, SIGTERM drains
+// and exits 0, and the dev key file is created on first start and reused.
+func TestServeRestartKeepsDataAndSIGTERMExitsZero(t *testing.T) {
+	dir := t.TempDir()
+	srv := startServer(t, dir, nil, "--auth", "dev")
+	if !strings.Contains(srv.Logs(), "DEV AUTH") {
+		t.Fatalf("dev mode started without its warning:\n%s", srv.Logs())
+	}
+	tok, stderr, code := runCLI(t, dir, nil, "token", "--user", "ada")
+	if code != 0 {
+		t.Fatalf("token: %s", stderr)
+	}
+	tok = strings.TrimSpace(tok)
+	status, body := httpDo(t, "POST", srv.URL+"/v1/users/ada/courses/go-101/events", tok, eventsBody("l1", time.Now()))
+	if status != 200 {
+		t.Fatalf("POST: %d %s", status, body)
+	}
+	if code := srv.stop(t); code != 0 {
+		t.Fatalf("exit code after SIGINT %d:\n%s", code, srv.Logs())
+	}
+	if !strings.Contains(srv.Logs(), "drained and stopped") {
+		t.Fatalf("no drain log:\n%s", srv.Logs())
+	}
+
+	srv = startServer(t, dir, nil, "--auth", "dev")
+	status, again := httpDo(t, "GET", srv.URL+"/v1/users/ada/courses/go-101", tok, "")
+	if status != 200 || again != body {
+		t.Fatalf("after restart: %d %s, want %s", status, again, body)
+	}
+	if err := srv.cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	<-srv.done
+	srv.cmd.Wait()
+	if code := srv.cmd.ProcessState.ExitCode(); code != 0 {
+		t.Fatalf("exit code after SIGTERM: %d", code)
+	}
+}
+
+func TestServeRefusesUnsafeAuth(t *testing.T) {
+	dir := t.TempDir()
+	cases := map[string][]string{
+		"dev off loopback":    {"serve", "--addr", "0.0.0.0:0", "--auth", "dev"},
+		"no auth":             {"serve", "--addr", "127.0.0.1:0", "--auth", "none"},
+		"jwks without issuer": {"serve", "--addr", "127.0.0.1:0", "--auth", "jwks", "--jwks-url", "http://127.0.0.1:1/jwks"},
+		"apigw off lambda":    {"serve", "--addr", "127.0.0.1:0", "--auth", "apigw"},
+	}
+	for name, args := range cases {
+		_, stderr, code := runCLI(t, dir, nil, args...)
+		if code == 0 || !strings.Contains(stderr, "--auth") && !strings.Contains(stderr, "--issuer") {
+			t.Errorf("%s: exit %d, stderr %q", name, code, stderr)
+		}
+	}
+	// The env twin is read like the flag.
+	_, stderr, code := runCLI(t, dir, []string{"PROGRESS_AUTH=none"}, "serve", "--addr", "127.0.0.1:0")
+	if code == 0 || !strings.Contains(stderr, `"none"`) {
+		t.Errorf("PROGRESS_AUTH=none: exit %d %q", code, stderr)
+	}
+}
