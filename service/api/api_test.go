@@ -28,13 +28,13 @@ var (
 )
 
 type fixture struct {
-	t     *testing.T
+	t     testing.TB
 	srv   *httptest.Server
 	store store.Store
 	logs  *bytes.Buffer
 }
 
-func newFixture(t *testing.T, wrap ...func(store.Store) store.Store) *fixture {
+func newFixture(t testing.TB, wrap ...func(store.Store) store.Store) *fixture {
 	t.Helper()
 	st, err := sqlitestore.Open(context.Background(), filepath.Join(t.TempDir(), "p.db"))
 	if err != nil {
@@ -53,7 +53,7 @@ func newFixture(t *testing.T, wrap ...func(store.Store) store.Store) *fixture {
 	return &fixture{t: t, srv: srv, store: s, logs: logs}
 }
 
-func token(t *testing.T, user string, admin bool) string {
+func token(t testing.TB, user string, admin bool) string {
 	t.Helper()
 	tok, err := auth.DevToken(devKey, user, admin, time.Hour, time.Now())
 	if err != nil {
