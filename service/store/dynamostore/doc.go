@@ -1,7 +1,7 @@
 // Package dynamostore keeps progress in one DynamoDB table, one item per
 // (user, course), written with optimistic conditional puts.
 //
-// Single-table design (schema.go is the one source of these names; the CDK
+// Single-table design (package dynamoschema is the one source of these names; the CDK
 // table construct reads them from there):
 //
 //	pk  (S, partition key)  "USER#"   + userId

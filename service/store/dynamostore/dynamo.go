@@ -24,6 +24,7 @@ import (
 
 	"github.com/progresskit/progresskit/service/progress"
 	"github.com/progresskit/progresskit/service/store"
+	"github.com/progresskit/progresskit/service/store/dynamoschema"
 )
 
 // Bounds of the optimistic write loop. Sixteen writers on one course settle
@@ -121,8 +122,8 @@ func isLocal(endpoint string) bool {
 
 func key(k store.Key) map[string]types.AttributeValue {
 	return map[string]types.AttributeValue{
-		AttrPartitionKey: &types.AttributeValueMemberS{Value: PartitionPrefix + k.UserID},
-		AttrSortKey:      &types.AttributeValueMemberS{Value: SortPrefix + k.CourseID},
+		dynamoschema.AttrPartitionKey: &types.AttributeValueMemberS{Value: dynamoschema.PartitionPrefix + k.UserID},
+		dynamoschema.AttrSortKey:      &types.AttributeValueMemberS{Value: dynamoschema.SortPrefix + k.CourseID},
 	}
 }
 
@@ -144,7 +145,7 @@ func (s *Store) read(ctx context.Context, k store.Key) (*progress.Course, int64,
 		Key:                      key(k),
 		ConsistentRead:           aws.Bool(true),
 		ProjectionExpression:     aws.String("#d, #v"),
-		ExpressionAttributeNames: map[string]string{"#d": AttrDoc, "#v": AttrVersion},
+		ExpressionAttributeNames: map[string]string{"#d": dynamoschema.AttrDoc, "#v": dynamoschema.AttrVersion},
 	})
 	if err != nil {
 		return nil, 0, s.mapErr(err)
@@ -152,10 +153,10 @@ func (s *Store) read(ctx context.Context, k store.Key) (*progress.Course, int64,
 	if out.Item == nil {
 		return nil, 0, nil
 	}
-	doc, ok := out.Item[AttrDoc].(*types.AttributeValueMemberB)
-	ver, vok := out.Item[AttrVersion].(*types.AttributeValueMemberN)
+	doc, ok := out.Item[dynamoschema.AttrDoc].(*types.AttributeValueMemberB)
+	ver, vok := out.Item[dynamoschema.AttrVersion].(*types.AttributeValueMemberN)
 	if !ok || !vok {
-		return nil, 0, fmt.Errorf("dynamodb item %s/%s lacks %s or %s", k.UserID, k.CourseID, AttrDoc, AttrVersion)
+		return nil, 0, fmt.Errorf("dynamodb item %s/%s lacks %s or %s", k.UserID, k.CourseID, dynamoschema.AttrDoc, dynamoschema.AttrVersion)
 	}
 	v, err := strconv.ParseInt(ver.Value, 10, 64)
 	if err != nil {
@@ -211,21 +212,21 @@ func (s *Store) put(ctx context.Context, k store.Key, c *progress.Course, ver in
 	if err != nil {
 		return err
 	}
-	if len(doc) > MaxDocBytes {
-		return fmt.Errorf("%w: %d bytes compressed, over %d", store.ErrTooLarge, len(doc), MaxDocBytes)
+	if len(doc) > dynamoschema.MaxDocBytes {
+		return fmt.Errorf("%w: %d bytes compressed, over %d", store.ErrTooLarge, len(doc), dynamoschema.MaxDocBytes)
 	}
 	item := key(k)
-	item[AttrDoc] = &types.AttributeValueMemberB{Value: doc}
-	item[AttrSummary] = &types.AttributeValueMemberS{Value: string(rec.Summary)}
-	item[AttrLessons] = &types.AttributeValueMemberN{Value: strconv.Itoa(rec.Lessons)}
-	item[AttrVersion] = &types.AttributeValueMemberN{Value: strconv.FormatInt(ver+1, 10)}
+	item[dynamoschema.AttrDoc] = &types.AttributeValueMemberB{Value: doc}
+	item[dynamoschema.AttrSummary] = &types.AttributeValueMemberS{Value: string(rec.Summary)}
+	item[dynamoschema.AttrLessons] = &types.AttributeValueMemberN{Value: strconv.Itoa(rec.Lessons)}
+	item[dynamoschema.AttrVersion] = &types.AttributeValueMemberN{Value: strconv.FormatInt(ver+1, 10)}
 	in := &dynamodb.PutItemInput{TableName: &s.table, Item: item, ExpressionAttributeNames: map[string]string{}}
 	if ver == 0 {
 		in.ConditionExpression = aws.String("attribute_not_exists(#pk)")
-		in.ExpressionAttributeNames["#pk"] = AttrPartitionKey
+		in.ExpressionAttributeNames["#pk"] = dynamoschema.AttrPartitionKey
 	} else {
 		in.ConditionExpression = aws.String("#v = :v")
-		in.ExpressionAttributeNames["#v"] = AttrVersion
+		in.ExpressionAttributeNames["#v"] = dynamoschema.AttrVersion
 		in.ExpressionAttributeValues = map[string]types.AttributeValue{":v": &types.AttributeValueMemberN{Value: strconv.FormatInt(ver, 10)}}
 	}
 	_, err = s.db.PutItem(ctx, in)
@@ -246,11 +247,11 @@ func (s *Store) List(ctx context.Context, userID, after string, limit int) ([]pr
 			FilterExpression:       aws.String("#n > :zero"),
 			ProjectionExpression:   aws.String("#sum"),
 			ExpressionAttributeNames: map[string]string{
-				"#pk": AttrPartitionKey, "#sk": AttrSortKey, "#n": AttrLessons, "#sum": AttrSummary,
+				"#pk": dynamoschema.AttrPartitionKey, "#sk": dynamoschema.AttrSortKey, "#n": dynamoschema.AttrLessons, "#sum": dynamoschema.AttrSummary,
 			},
 			ExpressionAttributeValues: map[string]types.AttributeValue{
-				":pk":    &types.AttributeValueMemberS{Value: PartitionPrefix + userID},
-				":after": &types.AttributeValueMemberS{Value: SortPrefix + after},
+				":pk":    &types.AttributeValueMemberS{Value: dynamoschema.PartitionPrefix + userID},
+				":after": &types.AttributeValueMemberS{Value: dynamoschema.SortPrefix + after},
 				":zero":  &types.AttributeValueMemberN{Value: "0"},
 			},
 			// Limit counts items before the filter; asking for what is still
@@ -262,9 +263,9 @@ func (s *Store) List(ctx context.Context, userID, after string, limit int) ([]pr
 			return nil, s.mapErr(err)
 		}
 		for _, it := range page.Items {
-			raw, ok := it[AttrSummary].(*types.AttributeValueMemberS)
+			raw, ok := it[dynamoschema.AttrSummary].(*types.AttributeValueMemberS)
 			if !ok {
-				return nil, fmt.Errorf("dynamodb item of user %s lacks %s", userID, AttrSummary)
+				return nil, fmt.Errorf("dynamodb item of user %s lacks %s", userID, dynamoschema.AttrSummary)
 			}
 			sum, err := store.DecodeSummary([]byte(raw.Value))
 			if err != nil {
@@ -284,7 +285,7 @@ func (s *Store) Scan(ctx context.Context, fn func(*progress.Course) error) error
 	p := dynamodb.NewScanPaginator(s.db, &dynamodb.ScanInput{
 		TableName:                &s.table,
 		ProjectionExpression:     aws.String("#pk, #sk, #d"),
-		ExpressionAttributeNames: map[string]string{"#pk": AttrPartitionKey, "#sk": AttrSortKey, "#d": AttrDoc},
+		ExpressionAttributeNames: map[string]string{"#pk": dynamoschema.AttrPartitionKey, "#sk": dynamoschema.AttrSortKey, "#d": dynamoschema.AttrDoc},
 		ConsistentRead:           aws.Bool(true),
 		Limit:                    aws.Int32(store.ScanPageSize),
 	})
@@ -294,13 +295,13 @@ func (s *Store) Scan(ctx context.Context, fn func(*progress.Course) error) error
 			return s.mapErr(err)
 		}
 		for _, it := range page.Items {
-			pk, _ := it[AttrPartitionKey].(*types.AttributeValueMemberS)
-			sk, _ := it[AttrSortKey].(*types.AttributeValueMemberS)
-			doc, _ := it[AttrDoc].(*types.AttributeValueMemberB)
+			pk, _ := it[dynamoschema.AttrPartitionKey].(*types.AttributeValueMemberS)
+			sk, _ := it[dynamoschema.AttrSortKey].(*types.AttributeValueMemberS)
+			doc, _ := it[dynamoschema.AttrDoc].(*types.AttributeValueMemberB)
 			if pk == nil || sk == nil || doc == nil {
 				return errors.New("dynamodb scan: item without keys or doc")
 			}
-			k := store.Key{UserID: strings.TrimPrefix(pk.Value, PartitionPrefix), CourseID: strings.TrimPrefix(sk.Value, SortPrefix)}
+			k := store.Key{UserID: strings.TrimPrefix(pk.Value, dynamoschema.PartitionPrefix), CourseID: strings.TrimPrefix(sk.Value, dynamoschema.SortPrefix)}
 			raw, err := gunzip(doc.Value)
 			if err != nil {
 				return fmt.Errorf("dynamodb item %s/%s: %w", k.UserID, k.CourseID, err)

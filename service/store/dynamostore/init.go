@@ -9,6 +9,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"github.com/progresskit/progresskit/service/store/dynamoschema"
 )
 
 // tableActiveWait bounds how long Init waits for a new table.
@@ -42,12 +44,12 @@ func CreateTableInput(table string) *dynamodb.CreateTableInput {
 		TableName:   aws.String(table),
 		BillingMode: types.BillingModePayPerRequest,
 		AttributeDefinitions: []types.AttributeDefinition{
-			{AttributeName: aws.String(AttrPartitionKey), AttributeType: types.ScalarAttributeType(KeyAttributeType)},
-			{AttributeName: aws.String(AttrSortKey), AttributeType: types.ScalarAttributeType(KeyAttributeType)},
+			{AttributeName: aws.String(dynamoschema.AttrPartitionKey), AttributeType: types.ScalarAttributeType(dynamoschema.KeyAttributeType)},
+			{AttributeName: aws.String(dynamoschema.AttrSortKey), AttributeType: types.ScalarAttributeType(dynamoschema.KeyAttributeType)},
 		},
 		KeySchema: []types.KeySchemaElement{
-			{AttributeName: aws.String(AttrPartitionKey), KeyType: types.KeyTypeHash},
-			{AttributeName: aws.String(AttrSortKey), KeyType: types.KeyTypeRange},
+			{AttributeName: aws.String(dynamoschema.AttrPartitionKey), KeyType: types.KeyTypeHash},
+			{AttributeName: aws.String(dynamoschema.AttrSortKey), KeyType: types.KeyTypeRange},
 		},
 		SSESpecification: &types.SSESpecification{Enabled: aws.Bool(true)},
 	}

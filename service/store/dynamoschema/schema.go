@@ -1,4 +1,8 @@
-package dynamostore
+// Package dynamoschema names the progress table's key schema and
+// attributes: the one place both the DynamoDB store and the CDK table
+// construct read them from, so the deployed table always fits the code.
+// It imports nothing, so the CDK app does not link the AWS SDK.
+package dynamoschema
 
 // Key schema and attribute names of the progress table. The CDK table
 // construct creates exactly this schema from these constants.
