@@ -57,13 +57,54 @@ vet: ## gofmt and go vet
 	$(GO) vet ./...
 
 .PHONY: test
-test: tools vet $(PROGRESS) ## every test: unit, real PostgreSQL and dynalite, the binary, schemathesis
-	test/with-servers.sh $(GO) test -count=1 -timeout 20m ./...
+test: tools vet $(PROGRESS) cdk-assets ## every test: unit, CDK assertions, real PostgreSQL and dynalite, the binary, schemathesis, cfn-lint
+	test/with-servers.sh $(GO) test -count=1 -timeout 30m ./...
 	test/schemathesis.sh
+	$(MAKE) lint-iac
 
 .PHONY: test-unit
 test-unit: ## the tests that need no server (SHORT=1 skips the rest; CI never sets it)
 	SHORT=1 $(GO) test ./...
+
+# Deployment binaries: linux/arm64 (Graviton), static, stripped.
+ASSET_GO := CGO_ENABLED=0 GOOS=linux GOARCH=arm64 $(GO) build -trimpath -ldflags='-s -w'
+build/lambda/bootstrap: $(GO_SRC)
+	@mkdir -p $(@D)
+	$(ASSET_GO) -tags lambda.norpc -o $@ ./service/cmd/bootstrap
+build/server/progress: $(GO_SRC)
+	@mkdir -p $(@D)
+	$(ASSET_GO) -o $@ ./service/cmd/progress
+
+.PHONY: cdk-assets
+cdk-assets: build/lambda/bootstrap build/server/progress ## build the arm64 binaries the constructs deploy
+
+CDK  := node_modules/.bin/cdk
+ENV  ?= dev
+ARCH ?=
+CDK_CONTEXT = -c env=$(ENV) $(if $(ARCH),-c arch=$(ARCH))
+
+.PHONY: synth
+synth: $(NODE_OK) cdk-assets ## synthesize one env: make synth ENV=prod ARCH=lambda
+	$(CDK) synth $(CDK_CONTEXT) --quiet -o cdk.out/$(ENV)-$(or $(ARCH),default)
+
+.PHONY: synth-all
+synth-all: $(NODE_OK) cdk-assets ## synthesize every env with every available arch into cdk.out/<env>
+	@for env in $$(python3 -c 'import json;print(" ".join(json.load(open("cdk.json"))["context"]["progresskit:environments"]))'); do \
+	  echo "synth $$env (arch=all)" >&2; \
+	  $(CDK) synth -c env=$$env -c arch=all --quiet -o cdk.out/$$env || exit 1; \
+	done
+
+.PHONY: lint-iac
+lint-iac: synth-all $(VENV_OK) ## cfn-lint every synthesized template (config: .cfnlintrc.yaml)
+	$(VENV)/bin/cfn-lint
+
+.PHONY: diff
+diff: $(NODE_OK) cdk-assets ## compare with what is deployed (needs AWS credentials)
+	$(CDK) diff $(CDK_CONTEXT) --all
+
+.PHONY: deploy
+deploy: $(NODE_OK) cdk-assets ## deploy ENV/ARCH (needs AWS credentials)
+	$(CDK) deploy $(CDK_CONTEXT) --all
 
 .PHONY: bench
 bench: ## benchmarks (performance targets)
@@ -71,4 +112,4 @@ bench: ## benchmarks (performance targets)
 
 .PHONY: clean
 clean: ## remove build output and local data
-	rm -rf $(BIN) var cdk.out
+	rm -rf $(BIN) build var cdk.out

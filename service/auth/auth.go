@@ -83,13 +83,17 @@ func (v *verifier) verify(token string) (Principal, error) {
 	if _, err := parser.ParseWithClaims(token, &claims, v.keyfunc); err != nil {
 		return Principal{}, &Error{describe(err)}
 	}
-	return principalFrom(claims, v.audience)
+	return principalFrom(claims, []string{v.audience})
 }
 
 // principalFrom applies the checks common to every mode, including apigw
 // whose signature check happened upstream.
-func principalFrom(c Claims, audience string) (Principal, error) {
-	if !slices.Contains(c.Audience, audience) && c.ClientID != audience {
+func principalFrom(c Claims, audiences []string) (Principal, error) {
+	ok := false
+	for _, a := range audiences {
+		ok = ok || slices.Contains(c.Audience, a) || c.ClientID == a
+	}
+	if !ok {
 		return Principal{}, &Error{"token audience (aud or client_id) is not this API's"}
 	}
 	if c.Subject == "" {

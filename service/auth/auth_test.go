@@ -176,3 +176,33 @@ func TestDevTokens(t *testing.T) {
 		t.Fatal("CanAccess rules broken")
 	}
 }
+
+func TestAPIGatewayClaims(t *testing.T) {
+	claims := map[string]string{}
+	a, err := NewAPIGateway(func(*http.Request) (map[string]string, bool) { return claims, claims != nil }, []string{"web-client", "mobile-client"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct {
+		name   string
+		claims map[string]string
+		ok     bool
+		admin  bool
+	}{
+		{"id token aud", map[string]string{"sub": "user-1", "aud": "web-client"}, true, false},
+		{"access token client_id", map[string]string{"sub": "user-1", "client_id": "mobile-client"}, true, false},
+		{"flattened groups", map[string]string{"sub": "user-1", "aud": "web-client", "cognito:groups": "[teachers progress-admin]"}, true, true},
+		{"json groups", map[string]string{"sub": "user-1", "aud": "web-client", "cognito:groups": `["progress-admin"]`}, true, true},
+		{"group name is not a prefix match", map[string]string{"sub": "user-1", "aud": "web-client", "cognito:groups": "[progress-admins]"}, true, false},
+		{"other audience", map[string]string{"sub": "user-1", "aud": "someone-else"}, false, false},
+		{"no subject", map[string]string{"aud": "web-client"}, false, false},
+		{"no claims", nil, false, false},
+	}
+	for _, tc := range cases {
+		claims = tc.claims
+		p, err := a.Authenticate(httptest.NewRequest("GET", "/", nil))
+		if (err == nil) != tc.ok || (tc.ok && (p.Subject != "user-1" || p.Admin != tc.admin)) {
+			t.Errorf("%s: %+v %v", tc.name, p, err)
+		}
+	}
+}

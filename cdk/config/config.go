@@ -1,0 +1,247 @@
+package config
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"regexp"
+	"slices"
+	"sort"
+	"strings"
+)
+
+// Context keys the app reads (-c env=prod -c arch=fargate).
+const (
+	ContextEnv          = "env"
+	ContextArch         = "arch"
+	ContextEnvironments = "progresskit:environments"
+	DefaultEnv          = "dev"
+)
+
+// Architectures.
+const (
+	ArchLambda  = "lambda"
+	ArchFargate = "fargate"
+	ArchEC2     = "ec2"
+	ArchAll     = "all"
+)
+
+// Arches lists every architecture, in the order 'all' synthesizes them.
+var Arches = []string{ArchLambda, ArchFargate, ArchEC2}
+
+// Settings are one environment's settings in cdk.json.
+type Settings struct {
+	// Account and Region pin the stacks; an empty account keeps them
+	// environment-agnostic (the CLI's credentials decide at deploy time).
+	Account     string `json:"account"`
+	Region      string `json:"region"`
+	DefaultArch string `json:"defaultArch"`
+	// Production keeps stateful resources on delete, with deletion
+	// protection, PITR and Multi-AZ; otherwise they may be destroyed.
+	Production       bool    `json:"production"`
+	AlarmEmail       string  `json:"alarmEmail"`
+	DomainName       string  `json:"domainName"`
+	CertificateArn   string  `json:"certificateArn"`
+	LogRetentionDays int     `json:"logRetentionDays"`
+	Sizing           Sizing  `json:"sizing"`
+	Traffic          Traffic `json:"traffic"`
+}
+
+// Sizing is the compute and database size of each architecture.
+type Sizing struct {
+	LambdaMemoryMB     int    `json:"lambdaMemoryMB"`
+	LambdaTimeoutSecs  int    `json:"lambdaTimeoutSeconds"`
+	ThrottleRatePerSec int    `json:"throttleRatePerSecond"`
+	ThrottleBurst      int    `json:"throttleBurst"`
+	FargateCPU         int    `json:"fargateCpu"`
+	FargateMemoryMiB   int    `json:"fargateMemoryMiB"`
+	FargateMinTasks    int    `json:"fargateMinTasks"`
+	FargateMaxTasks    int    `json:"fargateMaxTasks"`
+	EC2InstanceType    string `json:"ec2InstanceType"`
+	EC2MinInstances    int    `json:"ec2MinInstances"`
+	EC2MaxInstances    int    `json:"ec2MaxInstances"`
+	RDSInstanceClass   string `json:"rdsInstanceClass"`
+	RDSStorageGiB      int    `json:"rdsStorageGiB"`
+	RDSBackupDays      int    `json:"rdsBackupDays"`
+}
+
+// Traffic is the expected traffic the cost estimate uses.
+type Traffic struct {
+	MonthlyRequests  float64 `json:"monthlyRequests"`
+	WriteRatio       float64 `json:"writeRatio"`
+	AvgResponseBytes float64 `json:"avgResponseBytes"`
+	PeakToAverage    float64 `json:"peakToAverage"`
+}
+
+// Selection is what one synthesis builds.
+type Selection struct {
+	Env      string
+	Arches   []string
+	Settings Settings
+}
+
+var (
+	regionRE   = regexp.MustCompile(`^[a-z]{2}(-gov)?-[a-z]+-\d$`)
+	accountRE  = regexp.MustCompile(`^\d{12}$`)
+	emailRE    = regexp.MustCompile(`^[^@\s]+@[^@\s]+\.[^@\s]+$`)
+	certRE     = regexp.MustCompile(`^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate/[A-Za-z0-9-]+$`)
+	domainRE   = regexp.MustCompile(`^([a-z0-9]([a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,}$`)
+	ec2TypeRE  = regexp.MustCompile(`^[a-z][a-z0-9]*g[a-z0-9]*\.[a-z0-9]+$`) // Graviton (arm64) families
+	rdsClassRE = regexp.MustCompile(`^db\.[a-z][a-z0-9]*g[a-z0-9]*\.[a-z0-9]+$`)
+	// Retention periods CloudWatch Logs accepts.
+	logRetentions = []int{1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653}
+)
+
+// Select resolves the env and arch context values against the environments
+// defined in cdk.json (raw is the context value of ContextEnvironments).
+func Select(env, arch string, raw any) (Selection, error) {
+	envs, err := parseEnvironments(raw)
+	if err != nil {
+		return Selection{}, err
+	}
+	if env == "" {
+		env = DefaultEnv
+	}
+	s, ok := envs[env]
+	if !ok {
+		return Selection{}, fmt.Errorf("unknown env %q: valid values are %s (defined under %q in cdk.json)", env, strings.Join(sortedKeys(envs), ", "), ContextEnvironments)
+	}
+	if arch == "" {
+		arch = s.DefaultArch
+	}
+	sel := Selection{Env: env, Settings: s}
+	switch {
+	case arch == ArchAll:
+		sel.Arches = slices.Clone(Arches)
+	case slices.Contains(Arches, arch):
+		sel.Arches = []string{arch}
+	default:
+		return Selection{}, fmt.Errorf("unknown arch %q: valid values are %s, %s", arch, strings.Join(Arches, ", "), ArchAll)
+	}
+	return sel, nil
+}
+
+func parseEnvironments(raw any) (map[string]Settings, error) {
+	if raw == nil {
+		return nil, fmt.Errorf("cdk.json context has no %q: define at least one environment", ContextEnvironments)
+	}
+	b, err := json.Marshal(raw)
+	if err != nil {
+		return nil, err
+	}
+	var byName map[string]json.RawMessage
+	if err := json.Unmarshal(b, &byName); err != nil {
+		return nil, fmt.Errorf("%s must be an object of environments: %w", ContextEnvironments, err)
+	}
+	envs := map[string]Settings{}
+	var errs []error
+	for name, body := range byName {
+		dec := json.NewDecoder(bytes.NewReader(body))
+		dec.DisallowUnknownFields()
+		var s Settings
+		if err := dec.Decode(&s); err != nil {
+			errs = append(errs, fmt.Errorf("env %s: %w", name, err))
+			continue
+		}
+		if err := s.Validate(); err != nil {
+			errs = append(errs, fmt.Errorf("env %s: %w", name, err))
+			continue
+		}
+		envs[name] = s
+	}
+	if len(errs) > 0 {
+		sort.Slice(errs, func(i, j int) bool { return errs[i].Error() < errs[j].Error() })
+		return nil, errors.Join(errs...)
+	}
+	return envs, nil
+}
+
+// Validate checks every setting and names each that is wrong.
+func (s Settings) Validate() error {
+	var errs []error
+	bad := func(field, format string, args ...any) {
+		errs = append(errs, fmt.Errorf("%s: "+format, append([]any{field}, args...)...))
+	}
+	if s.Account != "" && !accountRE.MatchString(s.Account) {
+		bad("account", "%q is not a 12-digit AWS account id (leave it empty for environment-agnostic stacks)", s.Account)
+	}
+	if !regionRE.MatchString(s.Region) {
+		bad("region", "%q is not an AWS region such as us-east-1", s.Region)
+	}
+	if !slices.Contains(Arches, s.DefaultArch) {
+		bad("defaultArch", "%q is not one of %s", s.DefaultArch, strings.Join(Arches, ", "))
+	}
+	if s.AlarmEmail != "" && !emailRE.MatchString(s.AlarmEmail) {
+		bad("alarmEmail", "%q is not an email address", s.AlarmEmail)
+	}
+	if s.CertificateArn != "" && !certRE.MatchString(s.CertificateArn) {
+		bad("certificateArn", "%q is not an ACM certificate ARN", s.CertificateArn)
+	}
+	if s.DomainName != "" && !domainRE.MatchString(s.DomainName) {
+		bad("domainName", "%q is not a lower-case domain name", s.DomainName)
+	}
+	if s.DomainName != "" && s.CertificateArn == "" {
+		bad("domainName", "needs certificateArn for HTTPS")
+	}
+	if !slices.Contains(logRetentions, s.LogRetentionDays) {
+		bad("logRetentionDays", "%d is not a CloudWatch Logs retention; valid: %v", s.LogRetentionDays, logRetentions)
+	}
+	z := s.Sizing
+	inRange := func(field string, v, lo, hi int) {
+		if v < lo || v > hi {
+			bad("sizing."+field, "%d is outside %d to %d", v, lo, hi)
+		}
+	}
+	inRange("lambdaMemoryMB", z.LambdaMemoryMB, 128, 10240)
+	inRange("lambdaTimeoutSeconds", z.LambdaTimeoutSecs, 1, 29) // HTTP API integrations time out at 30 s
+	inRange("throttleRatePerSecond", z.ThrottleRatePerSec, 1, 10000)
+	inRange("throttleBurst", z.ThrottleBurst, 1, 5000)
+	validFargate := map[int][2]int{256: {512, 2048}, 512: {1024, 4096}, 1024: {2048, 8192}, 2048: {4096, 16384}, 4096: {8192, 30720}}
+	if r, ok := validFargate[z.FargateCPU]; !ok {
+		bad("sizing.fargateCpu", "%d is not a Fargate CPU size; valid: 256, 512, 1024, 2048, 4096", z.FargateCPU)
+	} else if z.FargateMemoryMiB < r[0] || z.FargateMemoryMiB > r[1] || z.FargateMemoryMiB%1024 != 0 && z.FargateMemoryMiB != 512 {
+		bad("sizing.fargateMemoryMiB", "%d does not fit %d CPU units (%d to %d MiB)", z.FargateMemoryMiB, z.FargateCPU, r[0], r[1])
+	}
+	inRange("fargateMinTasks", z.FargateMinTasks, 1, 100)
+	inRange("fargateMaxTasks", z.FargateMaxTasks, max(z.FargateMinTasks, 1), 100)
+	if !ec2TypeRE.MatchString(z.EC2InstanceType) {
+		bad("sizing.ec2InstanceType", "%q is not a Graviton (arm64) instance type such as t4g.small", z.EC2InstanceType)
+	}
+	inRange("ec2MinInstances", z.EC2MinInstances, 1, 50)
+	inRange("ec2MaxInstances", z.EC2MaxInstances, max(z.EC2MinInstances, 1), 50)
+	if !rdsClassRE.MatchString(z.RDSInstanceClass) {
+		bad("sizing.rdsInstanceClass", "%q is not a Graviton RDS class such as db.t4g.micro", z.RDSInstanceClass)
+	}
+	inRange("rdsStorageGiB", z.RDSStorageGiB, 20, 65536)
+	inRange("rdsBackupDays", z.RDSBackupDays, 1, 35)
+	if s.Production && z.RDSBackupDays < 7 {
+		bad("sizing.rdsBackupDays", "production keeps at least 7 days of backups, not %d", z.RDSBackupDays)
+	}
+	t := s.Traffic
+	if t.MonthlyRequests < 0 || t.MonthlyRequests > 1e12 {
+		bad("traffic.monthlyRequests", "%g is outside 0 to 1e12", t.MonthlyRequests)
+	}
+	if t.WriteRatio < 0 || t.WriteRatio > 1 {
+		bad("traffic.writeRatio", "%g is outside 0 to 1", t.WriteRatio)
+	}
+	if t.AvgResponseBytes <= 0 || t.AvgResponseBytes > 6<<20 {
+		bad("traffic.avgResponseBytes", "%g is outside 1 to 6 MiB", t.AvgResponseBytes)
+	}
+	if t.PeakToAverage < 1 || t.PeakToAverage > 1000 {
+		bad("traffic.peakToAverage", "%g is outside 1 to 1000", t.PeakToAverage)
+	}
+	return errors.Join(errs...)
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// LogRetentionDays lists the retention periods a setting may name.
+func LogRetentionDays() []int { return slices.Clone(logRetentions) }

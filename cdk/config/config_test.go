@@ -1,0 +1,79 @@
+package config
+
+import (
+	"encoding/json"
+	"os"
+	"strings"
+	"testing"
+)
+
+func repoEnvironments(t *testing.T) map[string]any {
+	t.Helper()
+	b, err := os.ReadFile("../../cdk.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc struct{ Context map[string]any }
+	if err := json.Unmarshal(b, &doc); err != nil {
+		t.Fatal(err)
+	}
+	envs, _ := doc.Context[ContextEnvironments].(map[string]any)
+	return envs
+}
+
+func TestRepositoryEnvironmentsAreValid(t *testing.T) {
+	envs := repoEnvironments(t)
+	for _, env := range []string{"dev", "prod"} {
+		sel, err := Select(env, "", envs)
+		if err != nil {
+			t.Fatalf("%s: %v", env, err)
+		}
+		if sel.Env != env || len(sel.Arches) != 1 || sel.Arches[0] != sel.Settings.DefaultArch {
+			t.Fatalf("%s selected %+v", env, sel)
+		}
+	}
+	if sel, err := Select("", ArchAll, envs); err != nil || sel.Env != DefaultEnv || len(sel.Arches) != 3 {
+		t.Fatalf("defaults: %+v %v", sel, err)
+	}
+	if sel, _ := Select("prod", "", envs); !sel.Settings.Production {
+		t.Fatal("prod is not marked production")
+	}
+}
+
+// Every mistake in a setting is named, with what would be valid.
+func TestMalformedSettingsStopSynthesis(t *testing.T) {
+	mutate := func(f func(map[string]any)) map[string]any {
+		b, _ := json.Marshal(repoEnvironments(t))
+		var envs map[string]any
+		json.Unmarshal(b, &envs)
+		f(envs["dev"].(map[string]any))
+		return envs
+	}
+	sizing := func(env map[string]any) map[string]any { return env["sizing"].(map[string]any) }
+	cases := map[string]struct {
+		f    func(map[string]any)
+		want string
+	}{
+		"typo in a key":       {func(e map[string]any) { e["alarmEmial"] = "x@y.z" }, `unknown field "alarmEmial"`},
+		"bad region":          {func(e map[string]any) { e["region"] = "us-east" }, "region"},
+		"bad account":         {func(e map[string]any) { e["account"] = "1234" }, "12-digit"},
+		"bad default arch":    {func(e map[string]any) { e["defaultArch"] = "k8s" }, "lambda, fargate, ec2"},
+		"bad email":           {func(e map[string]any) { e["alarmEmail"] = "oncall" }, "alarmEmail"},
+		"bad retention":       {func(e map[string]any) { e["logRetentionDays"] = 10 }, "retention"},
+		"x86 instance":        {func(e map[string]any) { sizing(e)["ec2InstanceType"] = "t3.small" }, "Graviton"},
+		"fargate mismatch":    {func(e map[string]any) { sizing(e)["fargateMemoryMiB"] = 8192 }, "fargateMemoryMiB"},
+		"lambda memory":       {func(e map[string]any) { sizing(e)["lambdaMemoryMB"] = 64 }, "lambdaMemoryMB"},
+		"domain without cert": {func(e map[string]any) { e["domainName"] = "progress.example.com" }, "certificateArn"},
+		"wrong type":          {func(e map[string]any) { e["production"] = "yes" }, "production"},
+		"write ratio":         {func(e map[string]any) { e["traffic"].(map[string]any)["writeRatio"] = 2 }, "writeRatio"},
+	}
+	for name, c := range cases {
+		_, err := Select("prod", "", mutate(c.f))
+		if err == nil || !strings.Contains(err.Error(), c.want) || !strings.Contains(err.Error(), "env dev") {
+			t.Errorf("%s: %v, want an error about env dev mentioning %q", name, err, c.want)
+		}
+	}
+	if _, err := Select("dev", "", nil); err == nil {
+		t.Error("no environments accepted")
+	}
+}

@@ -1,0 +1,80 @@
+package stacks
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/jsii-runtime-go"
+
+	"github.com/progresskit/progresskit/cdk/config"
+	"github.com/progresskit/progresskit/constructs/compliance"
+)
+
+// Available lists the architectures this version can synthesize.
+var Available = []string{config.ArchLambda}
+
+// Built is what Build created, for tests and the cost estimate.
+type Built struct {
+	Selection config.Selection
+	Identity  *IdentityStack
+	Data      *DataStack
+	Lambda    *LambdaStack
+}
+
+// StackName is the name of one of an environment's stacks.
+func StackName(env, part string) string { return "Progress-" + env + "-" + part }
+
+// Build reads the env and arch context of app and adds the stacks they
+// select, with the cdk-nag checks applied.
+func Build(app awscdk.App) (*Built, error) {
+	ctx := func(k string) string {
+		v, _ := app.Node().TryGetContext(jsii.String(k)).(string)
+		return v
+	}
+	sel, err := config.Select(ctx(config.ContextEnv), ctx(config.ContextArch), app.Node().TryGetContext(jsii.String(config.ContextEnvironments)))
+	if err != nil {
+		return nil, err
+	}
+	arches := sel.Arches
+	if ctx(config.ContextArch) == config.ArchAll {
+		arches = Available
+	}
+	for _, a := range arches {
+		if !slices.Contains(Available, a) {
+			return nil, fmt.Errorf("arch %q is not yet available in this version; available: %s", a, strings.Join(Available, ", "))
+		}
+	}
+	s := sel.Settings
+	env := &awscdk.Environment{Region: jsii.String(s.Region)}
+	if s.Account != "" {
+		env.Account = jsii.String(s.Account)
+	}
+	stackProps := func(part, description string) awscdk.StackProps {
+		return awscdk.StackProps{
+			Env:         env,
+			StackName:   jsii.String(StackName(sel.Env, part)),
+			Description: jsii.String("progresskit " + sel.Env + ": " + description),
+			Tags:        &map[string]*string{"project": jsii.String("progresskit"), "environment": jsii.String(sel.Env)},
+		}
+	}
+	b := &Built{Selection: sel}
+	b.Identity = NewIdentityStack(app, StackName(sel.Env, "Identity"), &IdentityStackProps{
+		StackProps: stackProps("Identity", "user pool and app clients"), Settings: s,
+	})
+	needsTable := slices.Contains(arches, config.ArchLambda) || slices.Contains(arches, config.ArchFargate)
+	if needsTable {
+		b.Data = NewDataStack(app, StackName(sel.Env, "Data"), &DataStackProps{
+			StackProps: stackProps("Data", "progress table (shared by lambda and fargate)"), Settings: s,
+		})
+	}
+	if slices.Contains(arches, config.ArchLambda) {
+		b.Lambda = NewLambdaStack(app, StackName(sel.Env, "Lambda"), &LambdaStackProps{
+			StackProps: stackProps("Lambda", "HTTP API + Lambda on DynamoDB"), Settings: s,
+			Table: b.Data.Table.Table, Identity: b.Identity.Identity,
+		})
+	}
+	compliance.Check(app)
+	return b, nil
+}

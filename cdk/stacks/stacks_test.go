@@ -1,0 +1,342 @@
+package stacks_test
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/assertions"
+	"github.com/aws/jsii-runtime-go"
+
+	"github.com/progresskit/progresskit/cdk/config"
+	"github.com/progresskit/progresskit/cdk/stacks"
+	"github.com/progresskit/progresskit/constructs/assets"
+	"github.com/progresskit/progresskit/constructs/lambdaservice"
+	"github.com/progresskit/progresskit/constructs/table"
+	"github.com/progresskit/progresskit/service/api"
+	"github.com/progresskit/progresskit/service/store/dynamoschema"
+)
+
+// cdkContext is the context block of the repository's cdk.json, so tests
+// synthesize exactly what 'cdk synth' would.
+var cdkContext map[string]any
+
+func TestMain(m *testing.M) {
+	root, err := assets.Root()
+	if err == nil {
+		// The constructs deploy the binaries 'make cdk-assets' builds.
+		cmd := exec.Command("make", "-s", "cdk-assets")
+		cmd.Dir, cmd.Stdout, cmd.Stderr = root, os.Stderr, os.Stderr
+		err = cmd.Run()
+	}
+	if err == nil {
+		var b []byte
+		if b, err = os.ReadFile(filepath.Join(root, "cdk.json")); err == nil {
+			var doc struct{ Context map[string]any }
+			err = json.Unmarshal(b, &doc)
+			cdkContext = doc.Context
+		}
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "stacks tests:", err)
+		os.Exit(1)
+	}
+	code := m.Run()
+	jsii.Close()
+	os.Exit(code)
+}
+
+func newApp(env, arch string) awscdk.App {
+	ctx := map[string]any{}
+	for k, v := range cdkContext {
+		ctx[k] = v
+	}
+	if env != "" {
+		ctx[config.ContextEnv] = env
+	}
+	if arch != "" {
+		ctx[config.ContextArch] = arch
+	}
+	return awscdk.NewApp(&awscdk.AppProps{Context: &ctx})
+}
+
+func build(t *testing.T, env, arch string) *stacks.Built {
+	t.Helper()
+	b, err := stacks.Build(newApp(env, arch))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// check runs a CDK assertion, which panics rather than fails.
+func check(t *testing.T, what string, fn func()) {
+	t.Helper()
+	defer func() {
+		if r := recover(); r != nil {
+			t.Errorf("%s: %v", what, r)
+		}
+	}()
+	fn()
+}
+
+func resources(tpl assertions.Template, typ string) map[string]map[string]any {
+	found := tpl.FindResources(jsii.String(typ), nil)
+	out := map[string]map[string]any{}
+	for id, r := range *found {
+		out[id] = *r
+	}
+	return out
+}
+
+func props(r map[string]any) map[string]any { p, _ := r["Properties"].(map[string]any); return p }
+
+func TestDataStack(t *testing.T) {
+	for _, env := range []string{"dev", "prod"} {
+		t.Run(env, func(t *testing.T) {
+			b := build(t, env, config.ArchLambda)
+			tpl := assertions.Template_FromStack(b.Data.Stack, nil)
+			tables := resources(tpl, "AWS::DynamoDB::Table")
+			if len(tables) != 1 {
+				t.Fatalf("%d tables", len(tables))
+			}
+			var tbl map[string]any
+			for _, r := range tables {
+				tbl = r
+			}
+			p := props(tbl)
+			keys, _ := json.Marshal(p["KeySchema"])
+			wantKeys := fmt.Sprintf(`[{"AttributeName":%q,"KeyType":"HASH"},{"AttributeName":%q,"KeyType":"RANGE"}]`, dynamoschema.AttrPartitionKey, dynamoschema.AttrSortKey)
+			if string(keys) != wantKeys {
+				t.Errorf("key schema %s, want %s", keys, wantKeys)
+			}
+			attrs, _ := json.Marshal(p["AttributeDefinitions"])
+			wantAttrs := fmt.Sprintf(`[{"AttributeName":%q,"AttributeType":%q},{"AttributeName":%q,"AttributeType":%q}]`,
+				dynamoschema.AttrPartitionKey, dynamoschema.KeyAttributeType, dynamoschema.AttrSortKey, dynamoschema.KeyAttributeType)
+			if string(attrs) != wantAttrs {
+				t.Errorf("attributes %s, want %s", attrs, wantAttrs)
+			}
+			if p["BillingMode"] != "PAY_PER_REQUEST" {
+				t.Errorf("billing %v", p["BillingMode"])
+			}
+			if pitr, _ := json.Marshal(p["PointInTimeRecoverySpecification"]); string(pitr) != `{"PointInTimeRecoveryEnabled":true}` {
+				t.Errorf("PITR %s", pitr)
+			}
+			if sse, _ := json.Marshal(p["SSESpecification"]); !strings.Contains(string(sse), `"SSEEnabled":true`) {
+				t.Errorf("encryption %s", sse)
+			}
+			prod := env == "prod"
+			wantPolicy := map[bool]string{true: "Retain", false: "Delete"}[prod]
+			if tbl["DeletionPolicy"] != wantPolicy || tbl["UpdateReplacePolicy"] != wantPolicy {
+				t.Errorf("deletion policy %v/%v, want %s", tbl["DeletionPolicy"], tbl["UpdateReplacePolicy"], wantPolicy)
+			}
+			if p["DeletionProtectionEnabled"] != prod {
+				t.Errorf("deletion protection %v in %s", p["DeletionProtectionEnabled"], env)
+			}
+		})
+	}
+}
+
+func TestIdentityStack(t *testing.T) {
+	for _, env := range []string{"dev", "prod"} {
+		t.Run(env, func(t *testing.T) {
+			b := build(t, env, config.ArchLambda)
+			tpl := assertions.Template_FromStack(b.Identity.Stack, nil)
+			check(t, "one user pool, admin sign-up only, strong passwords", func() {
+				tpl.ResourceCountIs(jsii.String("AWS::Cognito::UserPool"), jsii.Number(1))
+				tpl.HasResourceProperties(jsii.String("AWS::Cognito::UserPool"), map[string]any{
+					"AdminCreateUserConfig": map[string]any{"AllowAdminCreateUserOnly": true},
+					"Policies":              map[string]any{"PasswordPolicy": assertions.Match_ObjectLike(&map[string]any{"MinimumLength": 12})},
+				})
+			})
+			check(t, "web and mobile clients without secrets", func() {
+				tpl.ResourceCountIs(jsii.String("AWS::Cognito::UserPoolClient"), jsii.Number(2))
+				tpl.AllResourcesProperties(jsii.String("AWS::Cognito::UserPoolClient"), map[string]any{"GenerateSecret": false})
+			})
+			check(t, "progress-admin group", func() {
+				tpl.HasResourceProperties(jsii.String("AWS::Cognito::UserPoolGroup"), map[string]any{"GroupName": "progress-admin"})
+			})
+			want := map[bool]string{true: "Retain", false: "Delete"}[env == "prod"]
+			check(t, "stateful policy", func() {
+				tpl.HasResource(jsii.String("AWS::Cognito::UserPool"), map[string]any{"DeletionPolicy": want})
+			})
+		})
+	}
+}
+
+func TestLambdaStack(t *testing.T) {
+	for _, env := range []string{"dev", "prod"} {
+		t.Run(env, func(t *testing.T) {
+			b := build(t, env, config.ArchLambda)
+			s := b.Selection.Settings
+			tpl := assertions.Template_FromStack(b.Lambda.Stack, nil)
+			check(t, "arm64 provided.al2023 function", func() {
+				tpl.HasResourceProperties(jsii.String("AWS::Lambda::Function"), map[string]any{
+					"Runtime":       "provided.al2023",
+					"Architectures": []any{"arm64"},
+					"Handler":       "bootstrap",
+					"MemorySize":    s.Sizing.LambdaMemoryMB,
+					"Timeout":       s.Sizing.LambdaTimeoutSecs,
+					"TracingConfig": map[string]any{"Mode": "Active"},
+					"Environment": map[string]any{"Variables": assertions.Match_ObjectLike(&map[string]any{
+						lambdaservice.EnvAuth: "apigw",
+					})},
+				})
+			})
+			// The only grant on the table is the service's own actions.
+			policies := resources(tpl, "AWS::IAM::Policy")
+			var dynamoActions []string
+			for _, p := range policies {
+				doc, _ := props(p)["PolicyDocument"].(map[string]any)
+				for _, st := range doc["Statement"].([]any) {
+					stmt := st.(map[string]any)
+					switch a := stmt["Action"].(type) {
+					case string:
+						if strings.HasPrefix(a, "dynamodb:") {
+							dynamoActions = append(dynamoActions, a)
+						}
+					case []any:
+						for _, x := range a {
+							if strings.HasPrefix(x.(string), "dynamodb:") {
+								dynamoActions = append(dynamoActions, x.(string))
+							}
+						}
+					}
+				}
+			}
+			slices.Sort(dynamoActions)
+			want := slices.Sorted(slices.Values(table.ServiceActions))
+			if !slices.Equal(dynamoActions, want) {
+				t.Errorf("table actions granted %v, want exactly %v", dynamoActions, want)
+			}
+			check(t, "HTTP API with a JWT authorizer", func() {
+				tpl.HasResourceProperties(jsii.String("AWS::ApiGatewayV2::Api"), map[string]any{"ProtocolType": "HTTP"})
+				tpl.HasResourceProperties(jsii.String("AWS::ApiGatewayV2::Authorizer"), map[string]any{"AuthorizerType": "JWT"})
+			})
+			routes := resources(tpl, "AWS::ApiGatewayV2::Route")
+			got := map[string]string{}
+			for _, r := range routes {
+				p := props(r)
+				auth, _ := p["AuthorizationType"].(string)
+				got[p["RouteKey"].(string)] = auth
+			}
+			for _, rt := range lambdaservice.Routes {
+				key := string(rt.Method) + " " + rt.Path
+				wantAuth := "JWT"
+				if rt.Public {
+					wantAuth = "NONE"
+				}
+				if got[key] != wantAuth && !(rt.Public && got[key] == "") {
+					t.Errorf("route %s auth %q, want %s", key, got[key], wantAuth)
+				}
+			}
+			if len(got) != len(lambdaservice.Routes) {
+				t.Errorf("%d routes, want %d: %v", len(got), len(lambdaservice.Routes), got)
+			}
+			check(t, "stage with access logs and throttling", func() {
+				tpl.HasResourceProperties(jsii.String("AWS::ApiGatewayV2::Stage"), map[string]any{
+					"AccessLogSettings": assertions.Match_ObjectLike(&map[string]any{"Format": assertions.Match_StringLikeRegexp(jsii.String(`requestId`))}),
+					"DefaultRouteSettings": map[string]any{
+						"ThrottlingRateLimit":  s.Sizing.ThrottleRatePerSec,
+						"ThrottlingBurstLimit": s.Sizing.ThrottleBurst,
+					},
+				})
+			})
+			check(t, "log retention", func() {
+				tpl.AllResourcesProperties(jsii.String("AWS::Logs::LogGroup"), map[string]any{"RetentionInDays": s.LogRetentionDays})
+			})
+			alarms := resources(tpl, "AWS::CloudWatch::Alarm")
+			if len(alarms) != 4 {
+				t.Errorf("%d alarms, want 4 (5xx rate, p99 latency, errors, throttles)", len(alarms))
+			}
+			for id, a := range alarms {
+				if acts, _ := props(a)["AlarmActions"].([]any); len(acts) != 1 {
+					t.Errorf("alarm %s has no SNS action", id)
+				}
+			}
+			check(t, "encrypted, TLS-only alarm topic", func() {
+				tpl.HasResourceProperties(jsii.String("AWS::SNS::Topic"), map[string]any{"KmsMasterKeyId": assertions.Match_AnyValue()})
+				tpl.HasResourceProperties(jsii.String("AWS::SNS::TopicPolicy"), map[string]any{
+					"PolicyDocument": assertions.Match_ObjectLike(&map[string]any{"Statement": assertions.Match_ArrayWith(&[]any{
+						assertions.Match_ObjectLike(&map[string]any{"Effect": "Deny", "Condition": map[string]any{"Bool": map[string]any{"aws:SecureTransport": "false"}}}),
+					})}),
+				})
+			})
+			subs := resources(tpl, "AWS::SNS::Subscription")
+			if (s.AlarmEmail != "") != (len(subs) == 1) {
+				t.Errorf("alarm email %q but %d subscriptions", s.AlarmEmail, len(subs))
+			}
+		})
+	}
+}
+
+// The routes API Gateway exposes are the routes the service serves.
+func TestLambdaRoutesMatchTheService(t *testing.T) {
+	var served []string
+	for _, r := range api.Routes() {
+		for _, m := range r.Methods {
+			served = append(served, m+" "+r.Pattern)
+		}
+	}
+	var deployed []string
+	for _, r := range lambdaservice.Routes {
+		deployed = append(deployed, string(r.Method)+" "+r.Path)
+	}
+	slices.Sort(served)
+	slices.Sort(deployed)
+	if !slices.Equal(served, deployed) {
+		t.Fatalf("API Gateway routes %v, service routes %v", deployed, served)
+	}
+}
+
+// cdk-nag's AwsSolutions pack finds nothing unsuppressed in any stack.
+func TestNoUnsuppressedNagErrors(t *testing.T) {
+	for _, env := range []string{"dev", "prod"} {
+		b := build(t, env, config.ArchAll)
+		for _, st := range []awscdk.Stack{b.Identity.Stack, b.Data.Stack, b.Lambda.Stack} {
+			ann := assertions.Annotations_FromStack(st)
+			for _, kind := range []string{"error", "warning"} {
+				var msgs []string
+				find := ann.FindError
+				if kind == "warning" {
+					find = ann.FindWarning
+				}
+				for _, m := range *find(jsii.String("*"), assertions.Match_StringLikeRegexp(jsii.String("AwsSolutions-.*"))) {
+					msgs = append(msgs, fmt.Sprintf("%s: %v", *m.Id, m.Entry.Data))
+				}
+				if len(msgs) > 0 {
+					t.Errorf("%s %s: unsuppressed cdk-nag %ss:\n%s", env, *st.StackName(), kind, strings.Join(msgs, "\n"))
+				}
+			}
+		}
+	}
+}
+
+func TestContextErrorsListValidValues(t *testing.T) {
+	cases := map[string][2]string{
+		"unknown env":  {"qa", ""},
+		"unknown arch": {"dev", "kubernetes"},
+		"not yet":      {"dev", "ec2"},
+	}
+	wants := map[string]string{"unknown env": "dev, prod", "unknown arch": "lambda, fargate, ec2, all", "not yet": "not yet available"}
+	for name, c := range cases {
+		_, err := stacks.Build(newApp(c[0], c[1]))
+		if err == nil || !strings.Contains(err.Error(), wants[name]) {
+			t.Errorf("%s: %v, want a message with %q", name, err, wants[name])
+		}
+	}
+}
+
+func TestEveryValidRetentionMaps(t *testing.T) {
+	for _, days := range config.LogRetentionDays() {
+		if stacks.Retention(days) == "" {
+			t.Errorf("%d days has no CloudWatch retention", days)
+		}
+	}
+}

@@ -1,0 +1,74 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"os"
+	"strings"
+
+	"github.com/aws/aws-lambda-go/lambda"
+	"github.com/awslabs/aws-lambda-go-api-proxy/core"
+	"github.com/awslabs/aws-lambda-go-api-proxy/httpadapter"
+
+	"github.com/progresskit/progresskit/service/api"
+	"github.com/progresskit/progresskit/service/auth"
+	"github.com/progresskit/progresskit/service/store/dynamostore"
+)
+
+// Environment variables the Lambda construct sets.
+const (
+	EnvTable    = "PROGRESS_TABLE"
+	EnvAuth     = "PROGRESS_AUTH"
+	EnvAudience = "PROGRESS_AUDIENCE"
+)
+
+func main() {
+	log := slog.New(slog.NewJSONHandler(os.Stderr, nil))
+	handler, err := setup(context.Background(), log, os.Getenv)
+	if err != nil {
+		// Exiting during init makes the runtime report an init error and
+		// retry in a new sandbox; a request never reaches a half-set-up one.
+		log.Error("init failed", "error", err.Error())
+		os.Exit(1)
+	}
+	lambda.Start(httpadapter.NewV2(handler).ProxyWithContext)
+}
+
+// setup builds the handler once per sandbox.
+func setup(ctx context.Context, log *slog.Logger, getenv func(string) string) (http.Handler, error) {
+	table := getenv(EnvTable)
+	if table == "" {
+		return nil, fmt.Errorf("%s is not set", EnvTable)
+	}
+	if mode := getenv(EnvAuth); mode != auth.ModeAPIGW {
+		return nil, fmt.Errorf("%s=%q: the Lambda runtime only runs behind API Gateway's JWT authorizer (%s=%s)", EnvAuth, mode, EnvAuth, auth.ModeAPIGW)
+	}
+	var audiences []string
+	for _, a := range strings.Split(getenv(EnvAudience), ",") {
+		if a = strings.TrimSpace(a); a != "" {
+			audiences = append(audiences, a)
+		}
+	}
+	authn, err := auth.NewAPIGateway(authorizerClaims, audiences)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", EnvAudience, err)
+	}
+	st, err := dynamostore.Open(ctx, dynamostore.Options{Table: table})
+	if err != nil {
+		return nil, err
+	}
+	return api.New(st, authn, api.WithLogger(log)), nil
+}
+
+// authorizerClaims reads the JWT authorizer's claims from the event that
+// the adapter put in the request's context.
+func authorizerClaims(r *http.Request) (map[string]string, bool) {
+	rc, ok := core.GetAPIGatewayV2ContextFromContext(r.Context())
+	if !ok || rc.Authorizer == nil || rc.Authorizer.JWT == nil {
+		return nil, false
+	}
+	return rc.Authorizer.JWT.Claims, true
+}
+
