@@ -71,4 +71,3 @@ func authorizerClaims(r *http.Request) (map[string]string, bool) {
 	}
 	return rc.Authorizer.JWT.Claims, true
 }
-
