@@ -71,12 +71,19 @@ ASSET_GO := CGO_ENABLED=0 GOOS=linux GOARCH=arm64 $(GO) build -trimpath -ldflags
 build/lambda/bootstrap: $(GO_SRC)
 	@mkdir -p $(@D)
 	$(ASSET_GO) -tags lambda.norpc -o $@ ./service/cmd/bootstrap
-build/server/progress: $(GO_SRC)
+build/server/progress-%: $(GO_SRC)
 	@mkdir -p $(@D)
-	$(ASSET_GO) -o $@ ./service/cmd/progress
+	CGO_ENABLED=0 GOOS=linux GOARCH=$* $(GO) build -trimpath -ldflags='-s -w' -o $@ ./service/cmd/progress
+build/server/ca-certificates.crt: /etc/ssl/certs/ca-certificates.crt
+	@mkdir -p $(@D)
+	cp $< $@
+build/server/Dockerfile: service/container/Dockerfile
+	@mkdir -p $(@D)
+	cp $< $@
 
+SERVER_ASSETS := build/server/progress-arm64 build/server/progress-amd64 build/server/ca-certificates.crt build/server/Dockerfile
 .PHONY: cdk-assets
-cdk-assets: build/lambda/bootstrap build/server/progress ## build the arm64 binaries the constructs deploy
+cdk-assets: build/lambda/bootstrap $(SERVER_ASSETS) ## build the binaries and container context the constructs deploy
 
 CDK  := node_modules/.bin/cdk
 ENV  ?= dev

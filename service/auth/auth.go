@@ -54,10 +54,10 @@ type Claims struct {
 
 // verifier checks a compact JWT with the keys of one mode.
 type verifier struct {
-	keyfunc  jwt.Keyfunc
-	methods  []string
-	issuer   string
-	audience string
+	keyfunc   jwt.Keyfunc
+	methods   []string
+	issuer    string
+	audiences []string // a token for any of them is accepted (web and mobile app clients)
 }
 
 func (v *verifier) Authenticate(r *http.Request) (Principal, error) {
@@ -83,7 +83,7 @@ func (v *verifier) verify(token string) (Principal, error) {
 	if _, err := parser.ParseWithClaims(token, &claims, v.keyfunc); err != nil {
 		return Principal{}, &Error{describe(err)}
 	}
-	return principalFrom(claims, []string{v.audience})
+	return principalFrom(claims, v.audiences)
 }
 
 // principalFrom applies the checks common to every mode, including apigw
@@ -119,4 +119,16 @@ func describe(err error) string {
 	default:
 		return fmt.Sprintf("token rejected: %v", err)
 	}
+}
+
+// ParseAudiences reads a comma-separated list of audiences, as flags and
+// environment variables carry them.
+func ParseAudiences(list string) []string {
+	var out []string
+	for _, a := range strings.Split(list, ",") {
+		if a = strings.TrimSpace(a); a != "" {
+			out = append(out, a)
+		}
+	}
+	return out
 }

@@ -62,7 +62,7 @@ func newJWKSFixture(t *testing.T) *jwksFixture {
 	t.Cleanup(srv.Close)
 	ctx, cancel := context.WithCancel(context.Background())
 	t.Cleanup(cancel)
-	if f.auth, err = NewJWKS(ctx, srv.URL, testIssuer, testAudience); err != nil {
+	if f.auth, err = NewJWKS(ctx, srv.URL, testIssuer, []string{"other-client", testAudience}); err != nil {
 		t.Fatal(err)
 	}
 	return f

@@ -61,10 +61,10 @@ func LoadOrCreateDevKey(path string) ([]byte, error) {
 // NewDev verifies HS256 tokens signed with key, for local development only.
 func NewDev(key []byte) Authenticator {
 	return &verifier{
-		keyfunc:  func(*jwt.Token) (any, error) { return key, nil },
-		methods:  []string{jwt.SigningMethodHS256.Alg()},
-		issuer:   DevIssuer,
-		audience: DevAudience,
+		keyfunc:   func(*jwt.Token) (any, error) { return key, nil },
+		methods:   []string{jwt.SigningMethodHS256.Alg()},
+		issuer:    DevIssuer,
+		audiences: []string{DevAudience},
 	}
 }
 

@@ -6,7 +6,6 @@ import (
 	"log/slog"
 	"net/http"
 	"os"
-	"strings"
 
 	"github.com/aws/aws-lambda-go/lambda"
 	"github.com/awslabs/aws-lambda-go-api-proxy/core"
@@ -45,13 +44,7 @@ func setup(ctx context.Context, log *slog.Logger, getenv func(string) string) (h
 	if mode := getenv(EnvAuth); mode != auth.ModeAPIGW {
 		return nil, fmt.Errorf("%s=%q: the Lambda runtime only runs behind API Gateway's JWT authorizer (%s=%s)", EnvAuth, mode, EnvAuth, auth.ModeAPIGW)
 	}
-	var audiences []string
-	for _, a := range strings.Split(getenv(EnvAudience), ",") {
-		if a = strings.TrimSpace(a); a != "" {
-			audiences = append(audiences, a)
-		}
-	}
-	authn, err := auth.NewAPIGateway(authorizerClaims, audiences)
+	authn, err := auth.NewAPIGateway(authorizerClaims, auth.ParseAudiences(getenv(EnvAudience)))
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", EnvAudience, err)
 	}

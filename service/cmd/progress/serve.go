@@ -25,7 +25,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	devKey := fs.String("dev-key-file", auth.DefaultDevKeyFile, "HS256 key file for --auth dev (created on first start)")
 	jwksURL := fs.String("jwks-url", "", "JWKS URL for --auth jwks")
 	issuer := fs.String("issuer", "", "expected token issuer (iss) for --auth jwks")
-	audience := fs.String("audience", "", "expected audience (aud or client_id) for --auth jwks")
+	audience := fs.String("audience", "", "expected audiences (aud or client_id), comma-separated, for --auth jwks")
 	drain := fs.Duration("drain-timeout", httpserver.DefaultDrainTimeout, "how long SIGTERM waits for in-flight requests")
 	pgConns := fs.Int("pg-max-conns", 0, "PostgreSQL pool size (default: the URL's pool_max_conns, else 10)")
 	level := fs.String("log-level", "info", "debug, info, warn or error")
@@ -75,7 +75,7 @@ func newAuthenticator(ctx context.Context, log *slog.Logger, mode, addr, devKey,
 		log.Warn("DEV AUTH: tokens are signed with a local key; never use this mode in a deployment", "dev_key_file", devKey)
 		return auth.NewDev(key), nil
 	case auth.ModeJWKS:
-		return auth.NewJWKS(ctx, jwksURL, issuer, audience)
+		return auth.NewJWKS(ctx, jwksURL, issuer, auth.ParseAudiences(audience))
 	case auth.ModeAPIGW:
 		return nil, errors.New("--auth apigw is only for the Lambda runtime, behind API Gateway's JWT authorizer")
 	default:
