@@ -13,7 +13,7 @@ import (
 )
 
 // Available lists the architectures this version can synthesize.
-var Available = []string{config.ArchLambda}
+var Available = []string{config.ArchLambda, config.ArchFargate}
 
 // Built is what Build created, for tests and the cost estimate.
 type Built struct {
@@ -21,6 +21,7 @@ type Built struct {
 	Identity  *IdentityStack
 	Data      *DataStack
 	Lambda    *LambdaStack
+	Fargate   *FargateStack
 }
 
 // StackName is the name of one of an environment's stacks.
@@ -72,6 +73,12 @@ func Build(app awscdk.App) (*Built, error) {
 	if slices.Contains(arches, config.ArchLambda) {
 		b.Lambda = NewLambdaStack(app, StackName(sel.Env, "Lambda"), &LambdaStackProps{
 			StackProps: stackProps("Lambda", "HTTP API + Lambda on DynamoDB"), Settings: s,
+			Table: b.Data.Table.Table, Identity: b.Identity.Identity,
+		})
+	}
+	if slices.Contains(arches, config.ArchFargate) {
+		b.Fargate = NewFargateStack(app, StackName(sel.Env, "Fargate"), &FargateStackProps{
+			StackProps: stackProps("Fargate", "ALB + Fargate on DynamoDB"), Settings: s,
 			Table: b.Data.Table.Table, Identity: b.Identity.Identity,
 		})
 	}

@@ -299,7 +299,7 @@ func TestLambdaRoutesMatchTheService(t *testing.T) {
 func TestNoUnsuppressedNagErrors(t *testing.T) {
 	for _, env := range []string{"dev", "prod"} {
 		b := build(t, env, config.ArchAll)
-		for _, st := range []awscdk.Stack{b.Identity.Stack, b.Data.Stack, b.Lambda.Stack} {
+		for _, st := range []awscdk.Stack{b.Identity.Stack, b.Data.Stack, b.Lambda.Stack, b.Fargate.Stack} {
 			ann := assertions.Annotations_FromStack(st)
 			for _, kind := range []string{"error", "warning"} {
 				var msgs []string
@@ -337,6 +337,109 @@ func TestEveryValidRetentionMaps(t *testing.T) {
 	for _, days := range config.LogRetentionDays() {
 		if stacks.Retention(days) == "" {
 			t.Errorf("%d days has no CloudWatch retention", days)
+		}
+	}
+}
+
+func TestFargateStack(t *testing.T) {
+	for _, env := range []string{"dev", "prod"} {
+		t.Run(env, func(t *testing.T) {
+			b := build(t, env, config.ArchFargate)
+			s := b.Selection.Settings
+			if b.Lambda != nil {
+				t.Fatal("arch=fargate also built the Lambda stack")
+			}
+			tpl := assertions.Template_FromStack(b.Fargate.Stack, nil)
+			check(t, "arm64 task of the env's size", func() {
+				tpl.HasResourceProperties(jsii.String("AWS::ECS::TaskDefinition"), map[string]any{
+					"Cpu":             fmt.Sprint(s.Sizing.FargateCPU),
+					"Memory":          fmt.Sprint(s.Sizing.FargateMemoryMiB),
+					"RuntimePlatform": map[string]any{"CpuArchitecture": "ARM64", "OperatingSystemFamily": "LINUX"},
+					"ContainerDefinitions": []any{assertions.Match_ObjectLike(&map[string]any{
+						"StopTimeout":            30,
+						"ReadonlyRootFilesystem": true,
+						"Environment": assertions.Match_ArrayWith(&[]any{
+							map[string]any{"Name": "PROGRESS_AUTH", "Value": "jwks"},
+						}),
+					})},
+				})
+			})
+			check(t, "circuit breaker with rollback", func() {
+				tpl.HasResourceProperties(jsii.String("AWS::ECS::Service"), map[string]any{
+					"DeploymentConfiguration": assertions.Match_ObjectLike(&map[string]any{
+						"DeploymentCircuitBreaker": map[string]any{"Enable": true, "Rollback": true},
+					}),
+				})
+			})
+			svc := resources(tpl, "AWS::ECS::Service")
+			for _, r := range svc {
+				strat, _ := json.Marshal(props(r)["CapacityProviderStrategy"])
+				spot := strings.Contains(string(strat), "FARGATE_SPOT")
+				if spot == s.Production {
+					t.Errorf("capacity providers %s in %s", strat, env)
+				}
+			}
+			check(t, "target group checks /readyz", func() {
+				tpl.HasResourceProperties(jsii.String("AWS::ElasticLoadBalancingV2::TargetGroup"), map[string]any{
+					"HealthCheckPath": "/readyz", "TargetType": "ip", "Port": 8080,
+				})
+			})
+			check(t, "scaling on CPU and requests per target", func() {
+				tpl.ResourceCountIs(jsii.String("AWS::ApplicationAutoScaling::ScalingPolicy"), jsii.Number(2))
+				tpl.HasResourceProperties(jsii.String("AWS::ApplicationAutoScaling::ScalableTarget"), map[string]any{
+					"MinCapacity": s.Sizing.FargateMinTasks, "MaxCapacity": s.Sizing.FargateMaxTasks,
+				})
+			})
+			check(t, "VPC without NAT, with a DynamoDB gateway endpoint", func() {
+				tpl.ResourceCountIs(jsii.String("AWS::EC2::NatGateway"), jsii.Number(0))
+				tpl.HasResourceProperties(jsii.String("AWS::EC2::VPCEndpoint"), map[string]any{
+					"VpcEndpointType": "Gateway",
+					"ServiceName":     assertions.Match_AnyValue(),
+				})
+			})
+			check(t, "HTTP listener only without a certificate", func() {
+				tpl.ResourceCountIs(jsii.String("AWS::ElasticLoadBalancingV2::Listener"), jsii.Number(1))
+				tpl.HasResourceProperties(jsii.String("AWS::ElasticLoadBalancingV2::Listener"), map[string]any{"Protocol": "HTTP", "Port": 80})
+			})
+			if n := len(resources(tpl, "AWS::CloudWatch::Alarm")); n != 4 {
+				t.Errorf("%d alarms, want 4 (5xx rate, p99, unhealthy targets, CPU)", n)
+			}
+		})
+	}
+}
+
+func TestFargateWithCertificateServesHTTPS(t *testing.T) {
+	app := newApp("prod", config.ArchFargate)
+	b, err := stacks.Build(app)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := b.Selection.Settings
+	s.CertificateArn = "arn:aws:acm:us-east-1:123456789012:certificate/abcd-1234"
+	st := stacks.NewFargateStack(app, "Https", &stacks.FargateStackProps{StackProps: awscdk.StackProps{Env: &awscdk.Environment{Region: jsii.String(s.Region)}}, Settings: s, Table: b.Data.Table.Table, Identity: b.Identity.Identity})
+	tpl := assertions.Template_FromStack(st.Stack, nil)
+	check(t, "HTTPS listener and an HTTP redirect", func() {
+		tpl.HasResourceProperties(jsii.String("AWS::ElasticLoadBalancingV2::Listener"), map[string]any{
+			"Protocol": "HTTPS", "Port": 443, "Certificates": []any{map[string]any{"CertificateArn": s.CertificateArn}},
+		})
+		tpl.HasResourceProperties(jsii.String("AWS::ElasticLoadBalancingV2::Listener"), map[string]any{
+			"Protocol": "HTTP", "Port": 80,
+			"DefaultActions": []any{assertions.Match_ObjectLike(&map[string]any{"Type": "redirect"})},
+		})
+	})
+}
+
+// Switching between lambda and fargate never changes the Data stack.
+func TestDataStackIsTheSameForLambdaAndFargate(t *testing.T) {
+	for _, env := range []string{"dev", "prod"} {
+		var templates []string
+		for _, arch := range []string{config.ArchLambda, config.ArchFargate, config.ArchAll} {
+			b := build(t, env, arch)
+			j, _ := json.Marshal(assertions.Template_FromStack(b.Data.Stack, nil).ToJSON())
+			templates = append(templates, string(j))
+		}
+		if templates[0] != templates[1] || templates[0] != templates[2] {
+			t.Errorf("%s: the Data stack differs between arches", env)
 		}
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awscloudwatch"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awscloudwatchactions"
+	elbv2 "github.com/aws/aws-cdk-go/awscdk/v2/awselasticloadbalancingv2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awskms"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awssns"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awssnssubscriptions"
@@ -76,6 +77,30 @@ func (o *Observability) Alarm(scope constructs.Construct, id, description string
 	a.AddAlarmAction(action)
 	a.AddOkAction(action)
 	return a
+}
+
+// LoadBalancerAlarms are the alarms of a service behind an ALB: 5xx rate
+// (the targets' and the balancer's own), p99 response time, and unhealthy
+// targets.
+func (o *Observability) LoadBalancerAlarms(scope constructs.Construct, alb elbv2.ApplicationLoadBalancer, tg elbv2.ApplicationTargetGroup) []awscloudwatch.Alarm {
+	five := awscdk.Duration_Minutes(jsii.Number(5))
+	sum := &awscloudwatch.MetricOptions{Period: five, Statistic: jsii.String("Sum")}
+	errors := awscloudwatch.NewMathExpression(&awscloudwatch.MathExpressionProps{
+		Expression: jsii.String("FILL(target, 0) + FILL(elb, 0)"),
+		UsingMetrics: &map[string]awscloudwatch.IMetric{
+			"target": alb.Metrics().HttpCodeTarget(elbv2.HttpCodeTarget_TARGET_5XX_COUNT, sum),
+			"elb":    alb.Metrics().HttpCodeElb(elbv2.HttpCodeElb_ELB_5XX_COUNT, sum),
+		},
+		Period: five,
+	})
+	return []awscloudwatch.Alarm{
+		o.Alarm(scope, "Http5xxRate", "More than 1% of requests failed with 5xx",
+			ErrorRate(errors, alb.Metrics().RequestCount(sum), "5xx %"), Default5xxRatePercent),
+		o.Alarm(scope, "P99Latency", "p99 target response time is over 1 s",
+			alb.Metrics().TargetResponseTime(&awscloudwatch.MetricOptions{Period: five, Statistic: jsii.String("p99")}), DefaultP99LatencyMs/1000.0),
+		o.Alarm(scope, "UnhealthyTargets", "A target fails its /readyz health check",
+			tg.Metrics().UnhealthyHostCount(&awscloudwatch.MetricOptions{Period: awscdk.Duration_Minutes(jsii.Number(1)), Statistic: jsii.String("Maximum")}), 1),
+	}
 }
 
 // ErrorRate is 100 × errors / requests over five minutes.

@@ -1,0 +1,60 @@
+package stacks
+
+import (
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awscertificatemanager"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsdynamodb"
+	"github.com/aws/constructs-go/constructs/v10"
+	"github.com/aws/jsii-runtime-go"
+
+	"github.com/progresskit/progresskit/cdk/config"
+	"github.com/progresskit/progresskit/constructs/fargateservice"
+	"github.com/progresskit/progresskit/constructs/identity"
+	"github.com/progresskit/progresskit/constructs/network"
+	"github.com/progresskit/progresskit/constructs/observability"
+)
+
+// FargateStackProps configure the Fargate variant's stack.
+type FargateStackProps struct {
+	awscdk.StackProps
+	Settings config.Settings
+	Table    awsdynamodb.ITable
+	Identity *identity.Identity
+}
+
+// FargateStack is ALB + Fargate on the shared table.
+type FargateStack struct {
+	awscdk.Stack
+	Service *fargateservice.FargateService
+}
+
+// NewFargateStack creates the Fargate variant.
+func NewFargateStack(scope constructs.Construct, id string, props *FargateStackProps) *FargateStack {
+	stack := awscdk.NewStack(scope, &id, &props.StackProps)
+	s := props.Settings
+	retention := Retention(s.LogRetentionDays)
+	obs := observability.New(stack, "Observability", &observability.Props{AlarmEmail: s.AlarmEmail})
+	svc := fargateservice.New(stack, "Service", &fargateservice.Props{
+		Table:         props.Table,
+		Identity:      props.Identity,
+		Observability: obs,
+		Network:       network.New(stack, "Network", &network.Props{Disposable: !s.Production, LogRetentionDays: retention}),
+		Certificate:   certificate(stack, s),
+		CPU:           s.Sizing.FargateCPU,
+		MemoryMiB:     s.Sizing.FargateMemoryMiB,
+		MinTasks:      s.Sizing.FargateMinTasks,
+		MaxTasks:      s.Sizing.FargateMaxTasks,
+		Spot:          !s.Production,
+		LogRetention:  retention,
+		Disposable:    !s.Production,
+	})
+	return &FargateStack{Stack: stack, Service: svc}
+}
+
+// certificate imports the env's ACM certificate, if it names one.
+func certificate(scope constructs.Construct, s config.Settings) awscertificatemanager.ICertificate {
+	if s.CertificateArn == "" {
+		return nil
+	}
+	return awscertificatemanager.Certificate_FromCertificateArn(scope, jsii.String("Certificate"), jsii.String(s.CertificateArn))
+}
