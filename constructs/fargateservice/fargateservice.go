@@ -195,4 +195,3 @@ func New(scope constructs.Construct, id string, props *Props) *FargateService {
 		f.Service.MetricCpuUtilization(&awscloudwatch.MetricOptions{Period: awscdk.Duration_Minutes(jsii.Number(5))}), 85))
 	return f
 }
-
