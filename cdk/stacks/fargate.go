@@ -33,7 +33,7 @@ func NewFargateStack(scope constructs.Construct, id string, props *FargateStackP
 	stack := awscdk.NewStack(scope, &id, &props.StackProps)
 	s := props.Settings
 	retention := Retention(s.LogRetentionDays)
-	obs := observability.New(stack, "Observability", &observability.Props{AlarmEmail: s.AlarmEmail})
+	obs := observability.New(stack, "Observability", &observability.Props{AlarmEmail: s.AlarmEmail, DashboardName: id})
 	svc := fargateservice.New(stack, "Service", &fargateservice.Props{
 		Table:         props.Table,
 		Identity:      props.Identity,

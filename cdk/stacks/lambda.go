@@ -30,7 +30,7 @@ type LambdaStack struct {
 func NewLambdaStack(scope constructs.Construct, id string, props *LambdaStackProps) *LambdaStack {
 	stack := awscdk.NewStack(scope, &id, &props.StackProps)
 	s := props.Settings
-	obs := observability.New(stack, "Observability", &observability.Props{AlarmEmail: s.AlarmEmail})
+	obs := observability.New(stack, "Observability", &observability.Props{AlarmEmail: s.AlarmEmail, DashboardName: id})
 	svc := lambdaservice.New(stack, "Service", &lambdaservice.Props{
 		Table:          props.Table,
 		Identity:       props.Identity,

@@ -268,6 +268,9 @@ func TestLambdaStack(t *testing.T) {
 					})}),
 				})
 			})
+			check(t, "one dashboard named after the stack", func() {
+				tpl.HasResourceProperties(jsii.String("AWS::CloudWatch::Dashboard"), map[string]any{"DashboardName": stacks.StackName(env, "Lambda")})
+			})
 			subs := resources(tpl, "AWS::SNS::Subscription")
 			if (s.AlarmEmail != "") != (len(subs) == 1) {
 				t.Errorf("alarm email %q but %d subscriptions", s.AlarmEmail, len(subs))

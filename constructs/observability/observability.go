@@ -31,12 +31,16 @@ type Props struct {
 	ExistingTopic awssns.ITopic
 	// AlarmEmail is subscribed to a new topic when set.
 	AlarmEmail string
+	// DashboardName names the CloudWatch dashboard that shows every alarm's
+	// metric; default: generated.
+	DashboardName string
 }
 
 // Observability holds the alarm topic.
 type Observability struct {
 	constructs.Construct
-	Topic awssns.ITopic
+	Topic     awssns.ITopic
+	Dashboard awscloudwatch.Dashboard
 }
 
 // New creates the alarm topic (SSE with the AWS-managed key, TLS-only
@@ -47,6 +51,11 @@ func New(scope constructs.Construct, id string, props *Props) *Observability {
 	}
 	c := constructs.NewConstruct(scope, &id)
 	o := &Observability{Construct: c, Topic: props.ExistingTopic}
+	var name *string
+	if props.DashboardName != "" {
+		name = jsii.String(props.DashboardName)
+	}
+	o.Dashboard = awscloudwatch.NewDashboard(c, jsii.String("Dashboard"), &awscloudwatch.DashboardProps{DashboardName: name})
 	if o.Topic == nil {
 		topic := awssns.NewTopic(c, jsii.String("AlarmTopic"), &awssns.TopicProps{
 			DisplayName: jsii.String("progresskit alarms"),
@@ -76,6 +85,9 @@ func (o *Observability) Alarm(scope constructs.Construct, id, description string
 	action := awscloudwatchactions.NewSnsAction(o.Topic)
 	a.AddAlarmAction(action)
 	a.AddOkAction(action)
+	o.Dashboard.AddWidgets(awscloudwatch.NewAlarmWidget(&awscloudwatch.AlarmWidgetProps{
+		Alarm: a, Title: jsii.String(description), Width: jsii.Number(12),
+	}))
 	return a
 }
 
