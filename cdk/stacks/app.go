@@ -13,7 +13,7 @@ import (
 )
 
 // Available lists the architectures this version can synthesize.
-var Available = []string{config.ArchLambda, config.ArchFargate}
+var Available = []string{config.ArchLambda, config.ArchFargate, config.ArchEC2}
 
 // Built is what Build created, for tests and the cost estimate.
 type Built struct {
@@ -22,6 +22,8 @@ type Built struct {
 	Data      *DataStack
 	Lambda    *LambdaStack
 	Fargate   *FargateStack
+	Rds       *RdsStack
+	Ec2       *Ec2Stack
 }
 
 // StackName is the name of one of an environment's stacks.
@@ -80,6 +82,15 @@ func Build(app awscdk.App) (*Built, error) {
 		b.Fargate = NewFargateStack(app, StackName(sel.Env, "Fargate"), &FargateStackProps{
 			StackProps: stackProps("Fargate", "ALB + Fargate on DynamoDB"), Settings: s,
 			Table: b.Data.Table.Table, Identity: b.Identity.Identity,
+		})
+	}
+	if slices.Contains(arches, config.ArchEC2) {
+		b.Rds = NewRdsStack(app, StackName(sel.Env, "Rds"), &RdsStackProps{
+			StackProps: stackProps("Rds", "VPC and PostgreSQL (ec2)"), Settings: s,
+		})
+		b.Ec2 = NewEc2Stack(app, StackName(sel.Env, "Ec2"), &Ec2StackProps{
+			StackProps: stackProps("Ec2", "ALB + EC2 Auto Scaling group on PostgreSQL"), Settings: s,
+			Rds: b.Rds, Identity: b.Identity.Identity,
 		})
 	}
 	compliance.Check(app)

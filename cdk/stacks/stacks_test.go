@@ -302,7 +302,7 @@ func TestLambdaRoutesMatchTheService(t *testing.T) {
 func TestNoUnsuppressedNagErrors(t *testing.T) {
 	for _, env := range []string{"dev", "prod"} {
 		b := build(t, env, config.ArchAll)
-		for _, st := range []awscdk.Stack{b.Identity.Stack, b.Data.Stack, b.Lambda.Stack, b.Fargate.Stack} {
+		for _, st := range []awscdk.Stack{b.Identity.Stack, b.Data.Stack, b.Lambda.Stack, b.Fargate.Stack, b.Rds.Stack, b.Ec2.Stack} {
 			ann := assertions.Annotations_FromStack(st)
 			for _, kind := range []string{"error", "warning"} {
 				var msgs []string
@@ -325,9 +325,8 @@ func TestContextErrorsListValidValues(t *testing.T) {
 	cases := map[string][2]string{
 		"unknown env":  {"qa", ""},
 		"unknown arch": {"dev", "kubernetes"},
-		"not yet":      {"dev", "ec2"},
 	}
-	wants := map[string]string{"unknown env": "dev, prod", "unknown arch": "lambda, fargate, ec2, all", "not yet": "not yet available"}
+	wants := map[string]string{"unknown env": "dev, prod", "unknown arch": "lambda, fargate, ec2, all"}
 	for name, c := range cases {
 		_, err := stacks.Build(newApp(c[0], c[1]))
 		if err == nil || !strings.Contains(err.Error(), wants[name]) {
@@ -444,5 +443,100 @@ func TestDataStackIsTheSameForLambdaAndFargate(t *testing.T) {
 		if templates[0] != templates[1] || templates[0] != templates[2] {
 			t.Errorf("%s: the Data stack differs between arches", env)
 		}
+	}
+}
+
+func TestEc2Stacks(t *testing.T) {
+	for _, env := range []string{"dev", "prod"} {
+		t.Run(env, func(t *testing.T) {
+			b := build(t, env, config.ArchEC2)
+			s := b.Selection.Settings
+			prod := s.Production
+			if b.Data != nil || b.Lambda != nil || b.Fargate != nil {
+				t.Fatal("arch=ec2 built DynamoDB or other compute stacks")
+			}
+			rds := assertions.Template_FromStack(b.Rds.Stack, nil)
+			check(t, "encrypted arm64 PostgreSQL with generated credentials", func() {
+				rds.HasResourceProperties(jsii.String("AWS::RDS::DBInstance"), map[string]any{
+					"Engine":                          "postgres",
+					"DBInstanceClass":                 s.Sizing.RDSInstanceClass,
+					"StorageEncrypted":                true,
+					"MultiAZ":                         prod,
+					"DeletionProtection":              prod,
+					"BackupRetentionPeriod":           s.Sizing.RDSBackupDays,
+					"PubliclyAccessible":              false,
+					"EnableIAMDatabaseAuthentication": true,
+				})
+				rds.HasResourceProperties(jsii.String("AWS::SecretsManager::Secret"), map[string]any{
+					"GenerateSecretString": assertions.Match_ObjectLike(&map[string]any{"GenerateStringKey": "password"}),
+				})
+			})
+			wantPolicy := map[bool]string{true: "Snapshot", false: "Delete"}[prod]
+			check(t, "stateful policy", func() {
+				rds.HasResource(jsii.String("AWS::RDS::DBInstance"), map[string]any{"DeletionPolicy": wantPolicy})
+			})
+			if prod && s.Sizing.RDSBackupDays < 7 {
+				t.Errorf("prod keeps %d days of backups", s.Sizing.RDSBackupDays)
+			}
+			// Nothing in the database's stack admits anyone: the only ingress
+			// rule is the compute stack's, from the instances' group.
+			for id, r := range resources(rds, "AWS::EC2::SecurityGroupIngress") {
+				t.Errorf("the Rds stack opens its database itself: %s %v", id, props(r))
+			}
+			ec2 := assertions.Template_FromStack(b.Ec2.Stack, nil)
+			ingress := resources(ec2, "AWS::EC2::SecurityGroupIngress")
+			dbRules := 0
+			for _, r := range ingress {
+				p := props(r)
+				if p["FromPort"] == float64(5432) {
+					dbRules++
+					if p["SourceSecurityGroupId"] == nil {
+						t.Errorf("database rule without a source group: %v", p)
+					}
+				}
+				if p["FromPort"] == float64(22) {
+					t.Errorf("SSH is open: %v", p)
+				}
+			}
+			if dbRules != 1 {
+				t.Errorf("%d database ingress rules, want 1", dbRules)
+			}
+			check(t, "IMDSv2, arm64 AMI, encrypted root volume, no key pair", func() {
+				ec2.HasResourceProperties(jsii.String("AWS::EC2::LaunchTemplate"), map[string]any{
+					"LaunchTemplateData": assertions.Match_ObjectLike(&map[string]any{
+						"MetadataOptions": assertions.Match_ObjectLike(&map[string]any{"HttpTokens": "required"}),
+						"InstanceType":    s.Sizing.EC2InstanceType,
+						"KeyName":         assertions.Match_Absent(),
+						"BlockDeviceMappings": []any{assertions.Match_ObjectLike(&map[string]any{
+							"Ebs": assertions.Match_ObjectLike(&map[string]any{"Encrypted": true}),
+						})},
+					}),
+				})
+			})
+			params, _ := json.Marshal(ec2.ToJSON())
+			if !strings.Contains(string(params), "al2023-ami-kernel-default-arm64") && !strings.Contains(string(params), "arm64") {
+				t.Error("the AMI is not arm64")
+			}
+			if !strings.Contains(string(params), "ProtectSystem=strict") || !strings.Contains(string(params), "postgres-secret://") {
+				t.Error("user data does not install the hardened unit with the database secret")
+			}
+			check(t, "the group's size and health checks", func() {
+				ec2.HasResourceProperties(jsii.String("AWS::AutoScaling::AutoScalingGroup"), map[string]any{
+					"MinSize": fmt.Sprint(s.Sizing.EC2MinInstances), "MaxSize": fmt.Sprint(s.Sizing.EC2MaxInstances),
+					"HealthCheckType": "ELB",
+				})
+				ec2.HasResourceProperties(jsii.String("AWS::ElasticLoadBalancingV2::TargetGroup"), map[string]any{"HealthCheckPath": "/readyz"})
+			})
+			check(t, "SSM access, no SSH", func() {
+				ec2.HasResourceProperties(jsii.String("AWS::IAM::Role"), map[string]any{
+					"ManagedPolicyArns": assertions.Match_ArrayWith(&[]any{assertions.Match_ObjectLike(&map[string]any{
+						"Fn::Join": assertions.Match_ArrayWith(&[]any{assertions.Match_ArrayWith(&[]any{":iam::aws:policy/AmazonSSMManagedInstanceCore"})}),
+					})}),
+				})
+			})
+			if n := len(resources(ec2, "AWS::CloudWatch::Alarm")); n != 6 {
+				t.Errorf("%d alarms, want 6 (5xx rate, p99, unhealthy targets, database CPU, connections, free storage)", n)
+			}
+		})
 	}
 }

@@ -29,7 +29,12 @@ func add(scope constructs.IConstruct, list []Suppression) {
 		if len(s.AppliesTo) > 0 {
 			applies := make([]interface{}, len(s.AppliesTo))
 			for i, a := range s.AppliesTo {
-				applies[i] = a
+				// "/.../" is a pattern, as cdk-nag's RegexAppliesTo takes it.
+				if len(a) > 1 && a[0] == '/' && a[len(a)-1] == '/' {
+					applies[i] = map[string]any{"regex": a}
+				} else {
+					applies[i] = a
+				}
 			}
 			ns.AppliesTo = &applies
 		}
@@ -95,5 +100,39 @@ func FargateTask(task constructs.IConstruct) {
 		{Rule: "AwsSolutions-ECS2", Reason: "The environment holds only non-secret settings: table name, region, the issuer's public JWKS URL and the app client ids."},
 		{Rule: "AwsSolutions-IAM5", Reason: "ecr:GetAuthorizationToken supports only Resource \"*\"; every other action is scoped to the image repository and the log group.",
 			AppliesTo: []string{"Resource::*"}},
+	})
+}
+
+// Database: the progress database's accepted findings.
+func Database(db constructs.IConstruct, production bool) {
+	list := []Suppression{
+		{Rule: "AwsSolutions-RDS11", Reason: "The database is in isolated subnets and its security group admits only the service instances; a non-default port adds no protection there and breaks tooling defaults."},
+		{Rule: "AwsSolutions-SMG4", Reason: "Rotation needs a rotation Lambda that can reach both the database and Secrets Manager from isolated subnets (an interface endpoint, about $7/month per AZ); the secret is readable only by the instance role. Enable it with addRotationSingleUser when that cost is accepted."},
+	}
+	if !production {
+		list = append(list,
+			Suppression{Rule: "AwsSolutions-RDS3", Reason: "Development environments run single-AZ to halve the database cost; production is Multi-AZ."},
+			Suppression{Rule: "AwsSolutions-RDS10", Reason: "Development databases are disposable; production has deletion protection."},
+		)
+	}
+	add(db, list)
+}
+
+// Ec2Instances: SSM Session Manager replaces SSH, and its managed policy is
+// the documented way to grant it.
+func Ec2Instances(role constructs.IConstruct) {
+	add(role, []Suppression{
+		{Rule: "AwsSolutions-IAM4", Reason: "AmazonSSMManagedInstanceCore is the AWS-maintained policy for Session Manager access, which replaces SSH (no port 22, no key pair).",
+			AppliesTo: []string{"Policy::arn:<AWS::Partition>:iam::aws:policy/AmazonSSMManagedInstanceCore"}},
+		{Rule: "AwsSolutions-IAM5", Reason: "The asset grant reads objects under the CDK asset prefix (s3:GetObject* and s3:List* on the staging bucket); the CDK generates these wildcards.",
+			AppliesTo: []string{"Action::s3:GetObject*", "Action::s3:GetBucket*", "Action::s3:List*", `/^Resource::arn:<AWS::Partition>:s3:::cdk-[a-z0-9]+-assets-<AWS::AccountId>-[a-z0-9-<>:]+\/\*$/`}},
+	})
+}
+
+// AutoScalingGroup: instances are disposable cattle behind the ALB.
+func AutoScalingGroup(group constructs.IConstruct) {
+	add(group, []Suppression{
+		{Rule: "AwsSolutions-EC29", Reason: "Instances in an Auto Scaling group are replaced, not protected; the group keeps the desired count and state lives in RDS."},
+		{Rule: "AwsSolutions-AS3", Reason: "Scaling events notify the alarm topic (Notifications); nag cannot see a topic passed by reference."},
 	})
 }

@@ -1,0 +1,185 @@
+// Package ec2service deploys the progress server on an Auto Scaling group
+// of arm64 instances behind the shared load balancer, under the hardened
+// systemd unit in service/systemd, on the PostgreSQL database. Instances
+// require IMDSv2 and are reached through SSM only: no SSH port, no key.
+package ec2service
+
+import (
+	"fmt"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsautoscaling"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awscertificatemanager"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awscloudwatch"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsec2"
+	elbv2 "github.com/aws/aws-cdk-go/awscdk/v2/awselasticloadbalancingv2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsrds"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awss3assets"
+	"github.com/aws/constructs-go/constructs/v10"
+	"github.com/aws/jsii-runtime-go"
+
+	"github.com/progresskit/progresskit/constructs/assets"
+	"github.com/progresskit/progresskit/constructs/compliance"
+	"github.com/progresskit/progresskit/constructs/identity"
+	"github.com/progresskit/progresskit/constructs/loadbalancer"
+	"github.com/progresskit/progresskit/constructs/network"
+	"github.com/progresskit/progresskit/constructs/observability"
+	"github.com/progresskit/progresskit/service/auth"
+	"github.com/progresskit/progresskit/service/systemd"
+)
+
+// Defaults a caller can override.
+const (
+	DefaultInstanceType = "t4g.small"
+	DefaultMin          = 1
+	DefaultMax          = 2
+	ServicePort         = 8080
+	rootVolumeGiB       = 8
+)
+
+// Props configure the variant. Network, Database and Identity are required.
+type Props struct {
+	Network       *network.Network
+	Database      awsrds.DatabaseInstance
+	Identity      *identity.Identity
+	Observability *observability.Observability
+	Certificate   awscertificatemanager.ICertificate
+	InstanceType  string
+	Min, Max      int
+	Disposable    bool
+}
+
+// Ec2Service is the deployed variant.
+type Ec2Service struct {
+	constructs.Construct
+	Group        awsautoscaling.AutoScalingGroup
+	LoadBalancer *loadbalancer.LoadBalancer
+	Alarms       []awscloudwatch.Alarm
+}
+
+func orInt(v, def int) int {
+	if v == 0 {
+		return def
+	}
+	return v
+}
+
+// New deploys the variant.
+func New(scope constructs.Construct, id string, props *Props) *Ec2Service {
+	if props == nil || props.Network == nil || props.Database == nil || props.Identity == nil {
+		panic(fmt.Sprintf("ec2service %s: Network, Database and Identity are required", id))
+	}
+	c := constructs.NewConstruct(scope, &id)
+	s := &Ec2Service{Construct: c}
+	obs := props.Observability
+	if obs == nil {
+		obs = observability.New(c, "Observability", nil)
+	}
+	binPath, err := assets.Path(assets.ServerDir, "progress-arm64")
+	if err != nil {
+		panic(err.Error())
+	}
+	binary := awss3assets.NewAsset(c, jsii.String("Binary"), &awss3assets.AssetProps{Path: jsii.String(binPath + "/progress-arm64")})
+
+	role := awsiam.NewRole(c, jsii.String("InstanceRole"), &awsiam.RoleProps{
+		AssumedBy:       awsiam.NewServicePrincipal(jsii.String("ec2.amazonaws.com"), nil),
+		ManagedPolicies: &[]awsiam.IManagedPolicy{awsiam.ManagedPolicy_FromAwsManagedPolicyName(jsii.String("AmazonSSMManagedInstanceCore"))},
+	})
+	binary.GrantRead(role)
+	secret := props.Database.Secret()
+	secret.GrantRead(role, nil)
+	compliance.Ec2Instances(role)
+
+	sg := awsec2.NewSecurityGroup(c, jsii.String("InstanceSg"), &awsec2.SecurityGroupProps{
+		Vpc: props.Network.Vpc, Description: jsii.String("progress instances: the load balancer in; HTTPS and PostgreSQL out"), AllowAllOutbound: jsii.Bool(true),
+	})
+	// The database admits the instances through a rule that lives here, with
+	// the compute: the database's stack never refers to this one, so compute
+	// can be replaced or removed without touching data.
+	for i, dbSG := range *props.Database.Connections().SecurityGroups() {
+		awsec2.NewCfnSecurityGroupIngress(c, jsii.String(fmt.Sprintf("DatabaseFromInstances%d", i)), &awsec2.CfnSecurityGroupIngressProps{
+			GroupId: dbSG.SecurityGroupId(), SourceSecurityGroupId: sg.SecurityGroupId(), IpProtocol: jsii.String("tcp"),
+			FromPort: jsii.Number(5432), ToPort: jsii.Number(5432), Description: jsii.String("progress instances"),
+		})
+	}
+
+	ud := awsec2.UserData_ForLinux(nil)
+	ud.AddS3DownloadCommand(&awsec2.S3DownloadOptions{Bucket: binary.Bucket(), BucketKey: binary.S3ObjectKey(), LocalFile: jsii.String(systemd.BinaryPath)})
+	env := awscdk.Fn_Join(jsii.String(""), &[]*string{
+		jsii.String(fmt.Sprintf("PROGRESS_ADDR=0.0.0.0:%d\n", ServicePort)),
+		jsii.String("PROGRESS_STORE=postgres-secret://"), secret.SecretArn(), jsii.String("\n"),
+		jsii.String("PROGRESS_AUTH=" + auth.ModeJWKS + "\n"),
+		jsii.String("PROGRESS_JWKS_URL="), props.Identity.JwksURL(), jsii.String("\n"),
+		jsii.String("PROGRESS_ISSUER="), props.Identity.Issuer, jsii.String("\n"),
+		jsii.String("PROGRESS_AUDIENCE="), awscdk.Fn_Join(jsii.String(","), &props.Identity.Audiences), jsii.String("\n"),
+		jsii.String("AWS_REGION="), awscdk.Stack_Of(c).Region(), jsii.String("\n"),
+	})
+	ud.AddCommands(
+		jsii.String("set -euo pipefail"),
+		jsii.String("chmod 0755 "+systemd.BinaryPath),
+		jsii.String("install -d -m 0755 /etc/progress"),
+		awscdk.Fn_Join(jsii.String(""), &[]*string{jsii.String("cat > " + systemd.EnvFilePath + " <<'PROGRESS_ENV'\n"), env, jsii.String("PROGRESS_ENV")}),
+		jsii.String("chmod 0644 "+systemd.EnvFilePath),
+		jsii.String("cat > "+systemd.UnitPath+" <<'PROGRESS_UNIT'\n"+systemd.Unit+"PROGRESS_UNIT"),
+		jsii.String("systemctl daemon-reload"),
+		jsii.String("systemctl enable --now progress.service"),
+	)
+
+	itype := props.InstanceType
+	if itype == "" {
+		itype = DefaultInstanceType
+	}
+	lt := awsec2.NewLaunchTemplate(c, jsii.String("LaunchTemplate"), &awsec2.LaunchTemplateProps{
+		MachineImage:             awsec2.MachineImage_LatestAmazonLinux2023(&awsec2.AmazonLinux2023ImageSsmParameterProps{CpuType: awsec2.AmazonLinuxCpuType_ARM_64}),
+		InstanceType:             awsec2.NewInstanceType(jsii.String(itype)),
+		RequireImdsv2:            jsii.Bool(true),
+		HttpPutResponseHopLimit:  jsii.Number(1),
+		Role:                     role,
+		SecurityGroup:            sg,
+		UserData:                 ud,
+		DetailedMonitoring:       jsii.Bool(true),
+		AssociatePublicIpAddress: jsii.Bool(props.Network.PublicIP),
+		BlockDevices: &[]*awsec2.BlockDevice{{
+			DeviceName: jsii.String("/dev/xvda"),
+			Volume:     awsec2.BlockDeviceVolume_Ebs(jsii.Number(rootVolumeGiB), &awsec2.EbsDeviceOptions{Encrypted: jsii.Bool(true), VolumeType: awsec2.EbsDeviceVolumeType_GP3}),
+		}},
+	})
+	minN := orInt(props.Min, DefaultMin)
+	s.Group = awsautoscaling.NewAutoScalingGroup(c, jsii.String("Group"), &awsautoscaling.AutoScalingGroupProps{
+		Vpc:            props.Network.Vpc,
+		VpcSubnets:     props.Network.ServiceSubnets,
+		LaunchTemplate: lt,
+		MinCapacity:    jsii.Number(float64(minN)),
+		MaxCapacity:    jsii.Number(float64(max(orInt(props.Max, DefaultMax), minN))),
+		HealthChecks: awsautoscaling.HealthChecks_WithAdditionalChecks(&awsautoscaling.AdditionalHealthChecksOptions{
+			AdditionalTypes: &[]awsautoscaling.AdditionalHealthCheckType{awsautoscaling.AdditionalHealthCheckType_ELB},
+			GracePeriod:     awscdk.Duration_Minutes(jsii.Number(3)),
+		}),
+		Notifications: &[]*awsautoscaling.NotificationConfiguration{{Topic: obs.Topic}},
+	})
+	compliance.AutoScalingGroup(s.Group)
+
+	s.LoadBalancer = loadbalancer.New(c, "LoadBalancer", &loadbalancer.Props{Vpc: props.Network.Vpc, Certificate: props.Certificate, Disposable: props.Disposable})
+	tg := s.LoadBalancer.Listener.AddTargets(jsii.String("Instances"), &elbv2.AddApplicationTargetsProps{
+		Port:                jsii.Number(ServicePort),
+		Protocol:            elbv2.ApplicationProtocol_HTTP,
+		Targets:             &[]elbv2.IApplicationLoadBalancerTarget{s.Group},
+		HealthCheck:         loadbalancer.HealthCheck(),
+		DeregistrationDelay: awscdk.Duration_Seconds(jsii.Number(loadbalancer.DeregistrationDelay)),
+	})
+	s.Group.ScaleOnCpuUtilization(jsii.String("Cpu"), &awsautoscaling.CpuUtilizationScalingProps{TargetUtilizationPercent: jsii.Number(60)})
+	s.Alarms = obs.LoadBalancerAlarms(c, s.LoadBalancer.Alb, tg)
+	five := awscdk.Duration_Minutes(jsii.Number(5))
+	avg := &awscloudwatch.MetricOptions{Period: five, Statistic: jsii.String("Average")}
+	s.Alarms = append(s.Alarms,
+		obs.Alarm(c, "DatabaseCpu", "Database CPU above 80%", props.Database.MetricCPUUtilization(avg), 80),
+		obs.Alarm(c, "DatabaseConnections", "Database connections above 60 (db.t4g.micro allows about 80)", props.Database.MetricDatabaseConnections(avg), 60),
+		obs.Alarm(c, "DatabaseLowStorage", "Database free storage below 2 GiB",
+			awscloudwatch.NewMathExpression(&awscloudwatch.MathExpressionProps{
+				Expression: jsii.String("-free"), Period: five,
+				UsingMetrics: &map[string]awscloudwatch.IMetric{"free": props.Database.MetricFreeStorageSpace(avg)},
+			}), -2*1024*1024*1024),
+	)
+	return s
+}
