@@ -11,6 +11,8 @@ STORE     ?= sqlite://var/progress.db
 VENV      := .venv
 NODE_OK   := node_modules/.package-lock.json
 VENV_OK   := $(VENV)/.installed
+CHECKOV_VENV := .venv-checkov
+CHECKOV_OK   := $(CHECKOV_VENV)/.installed
 GO_SRC    := $(shell find service -name '*.go' -o -name '*.sql' -o -name '*.yaml' 2>/dev/null) go.mod go.sum
 
 export CGO_ENABLED := 0
@@ -47,8 +49,13 @@ $(VENV_OK): requirements-dev.txt
 	$(VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 	@touch $@
 
+$(CHECKOV_OK): requirements-checkov.txt
+	python3 -m venv $(CHECKOV_VENV)
+	$(CHECKOV_VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements-checkov.txt
+	@touch $@
+
 .PHONY: tools
-tools: $(NODE_OK) $(VENV_OK) ## install the pinned npm and Python tools into node_modules and .venv
+tools: $(NODE_OK) $(VENV_OK) $(CHECKOV_OK) ## install the pinned npm and Python tools into node_modules, .venv and .venv-checkov
 
 .PHONY: vet
 vet: ## gofmt and go vet
@@ -102,8 +109,9 @@ synth-all: $(NODE_OK) cdk-assets ## synthesize every env with every available ar
 	done
 
 .PHONY: lint-iac
-lint-iac: synth-all $(VENV_OK) ## cfn-lint every synthesized template (config: .cfnlintrc.yaml)
+lint-iac: synth-all $(VENV_OK) $(CHECKOV_OK) ## cfn-lint and checkov on every synthesized template (.cfnlintrc.yaml, .checkov.yaml)
 	$(VENV)/bin/cfn-lint
+	$(CHECKOV_VENV)/bin/checkov --config-file .checkov.yaml
 
 .PHONY: diff
 diff: $(NODE_OK) cdk-assets ## compare with what is deployed (needs AWS credentials)
