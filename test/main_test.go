@@ -15,8 +15,9 @@ import (
 	"time"
 )
 
-// progressBin is the CLI built once for every test here, as 'make build' builds it.
-var progressBin string
+// progressBin and bootstrapBin are built once for every test here, as
+// make builds them (static, stripped), for this machine's architecture.
+var progressBin, bootstrapBin string
 
 func TestMain(m *testing.M) {
 	dir, err := os.MkdirTemp("", "progress-bin-")
@@ -25,11 +26,17 @@ func TestMain(m *testing.M) {
 		os.Exit(1)
 	}
 	progressBin = filepath.Join(dir, "progress")
-	build := exec.Command("go", "build", "-o", progressBin, "../service/cmd/progress")
-	build.Env = append(os.Environ(), "CGO_ENABLED=0")
-	if out, err := build.CombinedOutput(); err != nil {
-		fmt.Fprintf(os.Stderr, "build progress: %v\n%s", err, out)
-		os.Exit(1)
+	bootstrapBin = filepath.Join(dir, "bootstrap")
+	for _, b := range [][]string{
+		{"-o", progressBin, "../service/cmd/progress"},
+		{"-tags", "lambda.norpc", "-o", bootstrapBin, "../service/cmd/bootstrap"},
+	} {
+		build := exec.Command("go", append([]string{"build", "-trimpath", "-ldflags=-s -w"}, b...)...)
+		build.Env = append(os.Environ(), "CGO_ENABLED=0")
+		if out, err := build.CombinedOutput(); err != nil {
+			fmt.Fprintf(os.Stderr, "build %s: %v\n%s", b[len(b)-1], err, out)
+			os.Exit(1)
+		}
 	}
 	code := m.Run()
 	os.RemoveAll(dir)

@@ -21,6 +21,9 @@ const (
 	EnvTable    = "PROGRESS_TABLE"
 	EnvAuth     = "PROGRESS_AUTH"
 	EnvAudience = "PROGRESS_AUDIENCE"
+	// EnvFaultHeader names a header that makes a request panic, for the
+	// end-to-end test of panic recovery; unset in every deployment.
+	EnvFaultHeader = "PROGRESS_FAULT_HEADER"
 )
 
 func main() {
@@ -52,7 +55,12 @@ func setup(ctx context.Context, log *slog.Logger, getenv func(string) string) (h
 	if err != nil {
 		return nil, err
 	}
-	return api.New(st, authn, api.WithLogger(log)), nil
+	opts := []api.Option{api.WithLogger(log)}
+	if h := getenv(EnvFaultHeader); h != "" {
+		log.Warn("fault injection is on", "header", h)
+		opts = append(opts, api.WithFaultInjection(h))
+	}
+	return api.New(st, authn, opts...), nil
 }
 
 // authorizerClaims reads the JWT authorizer's claims from the event that

@@ -24,6 +24,7 @@ func commands() map[string]command {
 		"token":   {"print a development token signed with the dev key", runToken},
 		"store":   {"store init: create what a store needs (table, schema, file); safe to rerun", runStore},
 		"migrate": {"copy every user's progress from one store to another", runMigrate},
+		"probe":   {"run the API smoke scenarios against a deployment", runProbe},
 	}
 }
 

@@ -1,0 +1,350 @@
+package test
+
+import (
+	"bytes"
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-lambda-go/events"
+	"github.com/golang-jwt/jwt/v5"
+
+	"github.com/progresskit/progresskit/service/auth"
+	"github.com/progresskit/progresskit/service/probe"
+	"github.com/progresskit/progresskit/test/testenv"
+)
+
+// runtimeAPI serves the Lambda Runtime API
+// (/2018-06-01/runtime/invocation/next, /response, /error, /init/error) to
+// one bootstrap process, one invocation at a time, as the Lambda service does.
+type runtimeAPI struct {
+	srv     *httptest.Server
+	pending chan invocation
+	mu      sync.Mutex
+	waiting map[string]chan invocationResult
+	initErr chan string
+	errors  []string
+	seq     int
+}
+
+type invocation struct {
+	id    string
+	event []byte
+}
+
+type invocationResult struct {
+	body    []byte
+	isError bool
+}
+
+func newRuntimeAPI(t *testing.T) *runtimeAPI {
+	rt := &runtimeAPI{pending: make(chan invocation), waiting: map[string]chan invocationResult{}, initErr: make(chan string, 1)}
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /2018-06-01/runtime/invocation/next", func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case inv := <-rt.pending:
+			w.Header().Set("Lambda-Runtime-Aws-Request-Id", inv.id)
+			w.Header().Set("Lambda-Runtime-Deadline-Ms", fmt.Sprint(time.Now().Add(30*time.Second).UnixMilli()))
+			w.Header().Set("Lambda-Runtime-Invoked-Function-Arn", "arn:aws:lambda:us-east-1:123456789012:function:progress")
+			w.Header().Set("Lambda-Runtime-Trace-Id", "Root=1-5759e988-bd862e3fe1be46a994272793;Sampled=1")
+			w.Header().Set("Content-Type", "application/json")
+			w.Write(inv.event)
+		case <-r.Context().Done():
+		}
+	})
+	result := func(isError bool) http.HandlerFunc {
+		return func(w http.ResponseWriter, r *http.Request) {
+			body, _ := io.ReadAll(r.Body)
+			rt.mu.Lock()
+			ch := rt.waiting[r.PathValue("id")]
+			if isError {
+				rt.errors = append(rt.errors, string(body))
+			}
+			rt.mu.Unlock()
+			if ch == nil {
+				http.Error(w, "unknown request id", http.StatusBadRequest)
+				return
+			}
+			ch <- invocationResult{body, isError}
+			w.WriteHeader(http.StatusAccepted)
+		}
+	}
+	mux.HandleFunc("POST /2018-06-01/runtime/invocation/{id}/response", result(false))
+	mux.HandleFunc("POST /2018-06-01/runtime/invocation/{id}/error", result(true))
+	mux.HandleFunc("POST /2018-06-01/runtime/init/error", func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		select {
+		case rt.initErr <- string(body):
+		default:
+		}
+		w.WriteHeader(http.StatusAccepted)
+	})
+	rt.srv = httptest.NewServer(mux)
+	t.Cleanup(rt.srv.Close)
+	return rt
+}
+
+// invoke sends one event and waits for the bootstrap's answer.
+func (rt *runtimeAPI) invoke(ctx context.Context, event []byte) (invocationResult, error) {
+	rt.mu.Lock()
+	rt.seq++
+	id := fmt.Sprintf("req-%04d", rt.seq)
+	ch := make(chan invocationResult, 1)
+	rt.waiting[id] = ch
+	rt.mu.Unlock()
+	select {
+	case rt.pending <- invocation{id, event}:
+	case <-ctx.Done():
+		return invocationResult{}, fmt.Errorf("the bootstrap never asked for the next invocation: %w", ctx.Err())
+	}
+	select {
+	case res := <-ch:
+		return res, nil
+	case <-ctx.Done():
+		return invocationResult{}, fmt.Errorf("no response to %s: %w", id, ctx.Err())
+	}
+}
+
+// apiGateway turns HTTP requests into HTTP API (payload 2.0) events, as API
+// Gateway does, including its JWT authorizer: protected routes without a
+// valid token are answered 401 without invoking the function.
+type apiGateway struct {
+	rt        *runtimeAPI
+	key       []byte
+	base64Req bool
+}
+
+var publicRoutes = map[string]bool{"/healthz": true, "/readyz": true}
+
+func (g *apiGateway) RoundTrip(r *http.Request) (*http.Response, error) {
+	var claims map[string]string
+	if !publicRoutes[r.URL.Path] {
+		var ok bool
+		if claims, ok = g.authorize(r.Header.Get("Authorization")); !ok {
+			return &http.Response{StatusCode: 401, Header: http.Header{"Www-Authenticate": {`Bearer error="invalid_token"`}},
+				Body: io.NopCloser(strings.NewReader(`{"message":"Unauthorized"}`)), Request: r}, nil
+		}
+	}
+	ev := events.APIGatewayV2HTTPRequest{
+		Version: "2.0", RouteKey: "$default", RawPath: r.URL.Path, RawQueryString: r.URL.RawQuery,
+		Headers:               map[string]string{},
+		QueryStringParameters: map[string]string{},
+		RequestContext: events.APIGatewayV2HTTPRequestContext{
+			AccountID: "123456789012", APIID: "api", Stage: "$default", RequestID: "apigw-" + fmt.Sprint(time.Now().UnixNano()),
+			DomainName: "api.example.com", TimeEpoch: time.Now().UnixMilli(),
+			HTTP: events.APIGatewayV2HTTPRequestContextHTTPDescription{Method: r.Method, Path: r.URL.Path, Protocol: "HTTP/1.1", SourceIP: "203.0.113.7", UserAgent: "probe"},
+		},
+	}
+	for k, v := range r.Header {
+		ev.Headers[strings.ToLower(k)] = strings.Join(v, ",")
+	}
+	for k, v := range r.URL.Query() {
+		ev.QueryStringParameters[k] = strings.Join(v, ",")
+	}
+	if claims != nil {
+		ev.RequestContext.Authorizer = &events.APIGatewayV2HTTPRequestContextAuthorizerDescription{
+			JWT: &events.APIGatewayV2HTTPRequestContextAuthorizerJWTDescription{Claims: claims, Scopes: nil},
+		}
+	}
+	if r.Body != nil {
+		body, _ := io.ReadAll(r.Body)
+		if g.base64Req && len(body) > 0 {
+			ev.Body, ev.IsBase64Encoded = base64.StdEncoding.EncodeToString(body), true
+		} else {
+			ev.Body = string(body)
+		}
+	}
+	payload, _ := json.Marshal(ev)
+	ctx, cancel := context.WithTimeout(r.Context(), 30*time.Second)
+	defer cancel()
+	res, err := g.rt.invoke(ctx, payload)
+	if err != nil {
+		return nil, err
+	}
+	if res.isError {
+		// API Gateway answers a function error with a bare 500.
+		return &http.Response{StatusCode: 500, Header: http.Header{}, Body: io.NopCloser(strings.NewReader(`{"message":"Internal Server Error"}`)), Request: r}, nil
+	}
+	var out events.APIGatewayV2HTTPResponse
+	if err := json.Unmarshal(res.body, &out); err != nil {
+		return nil, fmt.Errorf("function response is not a payload 2.0 response: %v: %s", err, res.body)
+	}
+	body := []byte(out.Body)
+	if out.IsBase64Encoded {
+		if body, err = base64.StdEncoding.DecodeString(out.Body); err != nil {
+			return nil, err
+		}
+	}
+	h := http.Header{}
+	for k, v := range out.Headers {
+		h.Set(k, v)
+	}
+	for k, vs := range out.MultiValueHeaders {
+		for _, v := range vs {
+			h.Add(k, v)
+		}
+	}
+	return &http.Response{StatusCode: out.StatusCode, Header: h, Body: io.NopCloser(bytes.NewReader(body)), Request: r}, nil
+}
+
+// authorize verifies the token as the JWT authorizer would and flattens the
+// claims as API Gateway passes them ("[a b]" for lists).
+func (g *apiGateway) authorize(header string) (map[string]string, bool) {
+	tok, ok := strings.CutPrefix(header, "Bearer ")
+	if !ok {
+		return nil, false
+	}
+	var c auth.Claims
+	_, err := jwt.ParseWithClaims(tok, &c, func(*jwt.Token) (any, error) { return g.key, nil },
+		jwt.WithValidMethods([]string{"HS256"}), jwt.WithIssuer(auth.DevIssuer), jwt.WithAudience(auth.DevAudience))
+	if err != nil {
+		return nil, false
+	}
+	claims := map[string]string{"sub": c.Subject, "iss": c.Issuer, "aud": strings.Join(c.Audience, " "), "token_use": "id"}
+	if len(c.Groups) > 0 {
+		claims["cognito:groups"] = "[" + strings.Join(c.Groups, " ") + "]"
+	}
+	return claims, true
+}
+
+// startBootstrap runs the real bootstrap binary against rt.
+func startBootstrap(t *testing.T, rt *runtimeAPI, env ...string) *exec.Cmd {
+	t.Helper()
+	cmd := exec.Command(bootstrapBin)
+	cmd.Env = append([]string{
+		"AWS_LAMBDA_RUNTIME_API=" + strings.TrimPrefix(rt.srv.URL, "http://"),
+		"AWS_LAMBDA_FUNCTION_NAME=progress", "AWS_LAMBDA_FUNCTION_VERSION=$LATEST", "AWS_LAMBDA_FUNCTION_MEMORY_SIZE=256",
+		"AWS_REGION=us-east-1", "AWS_ACCESS_KEY_ID=local", "AWS_SECRET_ACCESS_KEY=local",
+		"PATH=" + os.Getenv("PATH"), "HOME=" + t.TempDir(),
+	}, env...)
+	var logs bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &logs, &logs
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		cmd.Process.Kill()
+		cmd.Wait()
+		if t.Failed() {
+			t.Logf("bootstrap output:\n%s", logs.String())
+		}
+	})
+	return cmd
+}
+
+func lambdaTarget(t *testing.T, base64Req bool) (*apiGateway, *exec.Cmd) {
+	table := strings.TrimPrefix(testenv.DynamoTable(t), "dynamodb://")
+	table, _, _ = strings.Cut(table, "?")
+	rt := newRuntimeAPI(t)
+	cmd := startBootstrap(t, rt,
+		"PROGRESS_TABLE="+table, "PROGRESS_AUTH=apigw", "PROGRESS_AUDIENCE="+auth.DevAudience,
+		"AWS_ENDPOINT_URL_DYNAMODB="+testenv.DynamoEndpoint(t), "PROGRESS_FAULT_HEADER=X-Progress-Fault")
+	return &apiGateway{rt: rt, key: devKey, base64Req: base64Req}, cmd
+}
+
+func devTokens(t *testing.T, user string) (string, string) {
+	t.Helper()
+	tok, err := auth.DevToken(devKey, user, false, time.Hour, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	admin, err := auth.DevToken(devKey, "ops", true, time.Hour, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tok, admin
+}
+
+func runProbe(t *testing.T, target probe.Target) {
+	t.Helper()
+	for _, r := range probe.Run(context.Background(), target) {
+		if r.Err != nil {
+			t.Errorf("smoke %q: %v", r.Name, r.Err)
+		}
+	}
+}
+
+// TestLambdaBootstrapSmoke runs the smoke suite through the real bootstrap
+// binary over the runtime protocol, with bodies plain and base64-encoded.
+func TestLambdaBootstrapSmoke(t *testing.T) {
+	for _, b64 := range []bool{false, true} {
+		t.Run(fmt.Sprintf("base64=%v", b64), func(t *testing.T) {
+			gw, _ := lambdaTarget(t, b64)
+			tok, admin := devTokens(t, "lambda-learner")
+			runProbe(t, probe.Target{BaseURL: "https://api.example.com", Client: &http.Client{Transport: gw}, Token: tok, AdminToken: admin})
+		})
+	}
+}
+
+func TestLambdaPanicBecomes500AndTheRuntimeKeepsServing(t *testing.T) {
+	gw, cmd := lambdaTarget(t, false)
+	client := &http.Client{Transport: gw}
+	tok, _ := devTokens(t, "u1")
+	req, _ := http.NewRequest("GET", "https://api.example.com/v1/users/u1/courses", nil)
+	req.Header.Set("Authorization", "Bearer "+tok)
+	req.Header.Set("X-Progress-Fault", "panic")
+	res, err := client.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(res.Body)
+	if res.StatusCode != 500 || !strings.Contains(string(body), `"internal"`) || strings.Contains(string(body), "fault injected") {
+		t.Fatalf("panic answered %d %s", res.StatusCode, body)
+	}
+	for range 3 {
+		res, err := client.Get("https://api.example.com/healthz")
+		if err != nil || res.StatusCode != 200 {
+			t.Fatalf("after the panic: %v %v", res, err)
+		}
+	}
+	if cmd.ProcessState != nil {
+		t.Fatal("the bootstrap exited")
+	}
+	if len(gw.rt.errors) != 0 {
+		t.Fatalf("the panic reached the runtime as an invocation error: %v", gw.rt.errors)
+	}
+}
+
+func TestLambdaBootstrapInitFailsWithoutTable(t *testing.T) {
+	rt := newRuntimeAPI(t)
+	cmd := startBootstrap(t, rt, "PROGRESS_AUTH=apigw", "PROGRESS_AUDIENCE=x")
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	select {
+	case err := <-done:
+		if err == nil {
+			t.Fatal("the bootstrap started without a table")
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("the bootstrap kept running without a table")
+	}
+}
+
+// The Lambda binary carries only what the DynamoDB variant needs.
+func TestLambdaBootstrapLinksNoSQLDrivers(t *testing.T) {
+	out, err := exec.Command("go", "version", "-m", bootstrapBin).Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, mod := range []string{"github.com/jackc/pgx", "modernc.org/sqlite", "github.com/golang-migrate"} {
+		if strings.Contains(string(out), mod) {
+			t.Errorf("bootstrap links %s", mod)
+		}
+	}
+	fi, err := os.Stat(bootstrapBin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("bootstrap (%s, stripped): %.1f MiB", filepath.Base(bootstrapBin), float64(fi.Size())/(1<<20))
+}
