@@ -62,7 +62,13 @@ func (s *server) Logs() string {
 // the log line that says where it listens.
 func startServer(t *testing.T, dir string, env []string, args ...string) *server {
 	t.Helper()
-	cmd := exec.Command(progressBin, append([]string{"serve", "--addr", "127.0.0.1:0"}, args...)...)
+	return startProcess(t, dir, env, append([]string{"serve", "--addr", "127.0.0.1:0"}, args...)...)
+}
+
+// startProcess runs the progress binary with exactly args.
+func startProcess(t *testing.T, dir string, env []string, args ...string) *server {
+	t.Helper()
+	cmd := exec.Command(progressBin, args...)
 	cmd.Dir = dir
 	cmd.Env = append(os.Environ(), env...)
 	stderr, err := cmd.StderrPipe()
