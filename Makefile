@@ -55,7 +55,8 @@ $(CHECKOV_OK): requirements-checkov.txt
 	@touch $@
 
 .PHONY: tools
-tools: $(NODE_OK) $(VENV_OK) $(CHECKOV_OK) ## install the pinned npm and Python tools into node_modules, .venv and .venv-checkov
+tools: $(NODE_OK) $(VENV_OK) $(CHECKOV_OK) ## install the pinned npm and Python tools (node_modules, .venv, .venv-checkov) and missing Debian packages
+	test/servers/system-packages.sh
 
 .PHONY: vet
 vet: ## gofmt and go vet
