@@ -1,0 +1,66 @@
+package cost
+
+import (
+	"errors"
+	"math"
+)
+
+// BreakEven is the monthly operation count at which DynamoDB on-demand costs
+// as much as an RDS instance (instance alone, single-AZ, a month of hours).
+type BreakEven struct {
+	RDSClass             string  `json:"rdsClass"`
+	WriteRatio           float64 `json:"writeRatio"`
+	RDSMonthlyUSD        float64 `json:"rdsMonthlyUSD"`
+	DynamoUSDPerMillion  float64 `json:"dynamodbUSDPerMillionOps"`
+	BreakEvenOpsPerMonth float64 `json:"breakEvenOpsPerMonth"`
+}
+
+// RDSBreakEven computes the DynamoDB/RDS break-even for items of itemBytes.
+func (m *Model) RDSBreakEven(class string, writeRatio, itemBytes float64) (BreakEven, error) {
+	if writeRatio < 0 || writeRatio > 1 {
+		return BreakEven{}, errors.New("write ratio must be between 0 and 1")
+	}
+	hour, err := m.P.rdsHour(class)
+	if err != nil {
+		return BreakEven{}, err
+	}
+	b := BreakEven{RDSClass: class, WriteRatio: writeRatio, RDSMonthlyUSD: round2(hour * m.Hours)}
+	perM := m.DynamoUSDPerMillionOps(writeRatio, StoreUnits(itemBytes, true))
+	b.DynamoUSDPerMillion = round6(perM)
+	b.BreakEvenOpsPerMonth = math.Round(hour * m.Hours / perM * 1e6)
+	return b, nil
+}
+
+// Crossover finds the smallest monthly request count in [lo, hi] at which
+// arch a costs at least as much as arch b, searching a log scale and then
+// bisecting (costs are monotone in requests but step with task counts). It
+// returns 0 when a stays cheaper over the whole range, and lo when a is
+// never cheaper.
+func (m *Model) Crossover(a, b string, t Traffic, s Sizing, lo, hi float64) float64 {
+	aboveAt := func(r float64) bool { return m.Total(a, t, s, r) >= m.Total(b, t, s, r) }
+	if aboveAt(lo) {
+		return lo
+	}
+	const steps = 200
+	prev := lo
+	for i := 1; i <= steps; i++ {
+		r := lo * math.Pow(hi/lo, float64(i)/steps)
+		if aboveAt(r) {
+			low, high := prev, r
+			for high-low > max(1, low*1e-6) {
+				mid := (low + high) / 2
+				if aboveAt(mid) {
+					high = mid
+				} else {
+					low = mid
+				}
+			}
+			return math.Round(high)
+		}
+		prev = r
+	}
+	return 0
+}
+
+func round2(v float64) float64 { return math.Round(v*100) / 100 }
+func round6(v float64) float64 { return math.Round(v*1e6) / 1e6 }

@@ -1,0 +1,249 @@
+package cost
+
+import (
+	"bytes"
+	"math"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func model(t *testing.T, region string) *Model {
+	t.Helper()
+	m, err := NewModel(region)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
+var (
+	tenMillion = Traffic{RequestsPerMonth: 10e6, WriteRatio: 0.5, AvgResponseBytes: 1500, PeakToAverage: 1}
+	small      = Sizing{LambdaMemoryMB: 512, LambdaAvgMs: 30, FargateCPU: 256, FargateMemoryMiB: 512, FargateMinTasks: 1, FargateMaxTasks: 4,
+		EC2InstanceType: "t4g.small", EC2Min: 1, EC2Max: 2, RDSClass: "db.t4g.micro", RDSStorageGiB: 20, StoredGB: 2}
+)
+
+func item(t *testing.T, e Estimate, name string) float64 {
+	t.Helper()
+	for _, it := range e.Items {
+		if it.Name == name {
+			return it.USD
+		}
+	}
+	t.Fatalf("%s has no line %q", e.Arch, name)
+	return 0
+}
+
+func near(t *testing.T, what string, got, want float64) {
+	t.Helper()
+	if math.Abs(got-want) > 0.005 {
+		t.Errorf("%s = %.5f, want %.5f (computed by hand)", what, got, want)
+	}
+}
+
+// Every line below was computed by hand from the us-east-1 figures.
+func TestLambdaLineItems(t *testing.T) {
+	e := model(t, "us-east-1").Lambda(tenMillion, small)
+	near(t, "duration: 10M × 0.03 s × 0.5 GB × $0.0000133334", item(t, e, "Lambda duration (arm64)"), 2.00001)
+	near(t, "Lambda requests: 10M × $0.20/M", item(t, e, "Lambda requests"), 2.00)
+	near(t, "HTTP API: 10M × $1.00/M", item(t, e, "HTTP API requests"), 10.00)
+	// 1500 B items: a write is 2 WRU + 1 RRU, a read 1 RRU;
+	// per op 0.5×(2×0.625 + 0.125) + 0.5×0.125 = $0.75 per million.
+	near(t, "DynamoDB: 10M × $0.75/M", item(t, e, "DynamoDB on-demand requests"), 7.50)
+	near(t, "storage: 2 GB × ($0.25 + $0.20)", item(t, e, "DynamoDB storage and PITR"), 0.90)
+	near(t, "logs: 10M × 600 B = 6 GB × $0.50", item(t, e, "CloudWatch Logs ingestion"), 3.00)
+	near(t, "Lambda total", e.TotalUSD, 25.40001)
+}
+
+func TestFargateLineItems(t *testing.T) {
+	e := model(t, "us-east-1").Fargate(tenMillion, small)
+	// 3.8 requests/s fits one 0.25 vCPU task: 730 × (0.25×0.03238 + 0.5×0.00356).
+	near(t, "one task", item(t, e, "Fargate tasks (arm64)"), 7.20875)
+	near(t, "ALB hours: 730 × $0.0225", item(t, e, "ALB hours"), 16.425)
+	// Processed bytes dominate: 10M × 2000 B = 20 GB a month; LCU-hours = 20 × $0.008.
+	near(t, "ALB LCUs", item(t, e, "ALB capacity units"), 0.16)
+	near(t, "public IPv4: (2 ALB + 1 task) × 730 × $0.005", item(t, e, "public IPv4 addresses"), 10.95)
+	near(t, "NAT", item(t, e, "NAT gateways"), 0)
+	near(t, "Fargate total", e.TotalUSD, 46.14375)
+
+	spot := small
+	spot.FargateSpot = true
+	near(t, "Spot task", item(t, model(t, "us-east-1").Fargate(tenMillion, spot), "Fargate tasks (arm64)"), 7.20875*0.3)
+
+	nat := small
+	nat.NATGateways = 1
+	en := model(t, "us-east-1").Fargate(tenMillion, nat)
+	near(t, "one NAT gateway: 730 × $0.045", item(t, en, "NAT gateways"), 32.85)
+	near(t, "behind NAT only the ALB has public addresses", item(t, en, "public IPv4 addresses"), 7.30)
+
+	// 2,000 requests/s at the average needs ceil(2000/60) = 34 tasks, capped at the maximum.
+	busy := tenMillion
+	busy.RequestsPerMonth = 2000 * 730 * 3600
+	eb := model(t, "us-east-1").Fargate(busy, small)
+	near(t, "tasks capped at 4", item(t, eb, "Fargate tasks (arm64)"), 4*7.20875)
+	if len(eb.Notes) == 0 || !strings.Contains(eb.Notes[0], "more than the maximum") {
+		t.Errorf("no note that peak load exceeds the maximum: %v", eb.Notes)
+	}
+}
+
+func TestEC2LineItems(t *testing.T) {
+	m := model(t, "us-east-1")
+	e, err := m.EC2(tenMillion, small)
+	if err != nil {
+		t.Fatal(err)
+	}
+	near(t, "one t4g.small: 730 × $0.0168", item(t, e, "EC2 instances"), 12.264)
+	near(t, "db.t4g.micro: 730 × $0.016", item(t, e, "RDS PostgreSQL instance"), 11.68)
+	near(t, "20 GB gp3 × $0.115", item(t, e, "RDS storage (gp3)"), 2.30)
+	near(t, "EC2 total", e.TotalUSD, 56.779)
+	multi := small
+	multi.MultiAZ = true
+	em, _ := m.EC2(tenMillion, multi)
+	near(t, "Multi-AZ doubles the instance", item(t, em, "RDS PostgreSQL instance"), 23.36)
+	if _, err := m.EC2(tenMillion, Sizing{EC2InstanceType: "t4g.small", RDSClass: "db.r7g.large"}); err == nil || !strings.Contains(err.Error(), "db.t4g.micro") {
+		t.Errorf("unknown class: %v", err)
+	}
+}
+
+func TestRequestUnits(t *testing.T) {
+	cases := []struct {
+		bytes      float64
+		consistent bool
+		want       Units
+	}{
+		{1024, true, Units{1, 1, 1}},
+		{1025, true, Units{1, 1, 2}},      // just over 1 KB: two write units
+		{4096, false, Units{0.5, 0.5, 4}}, // eventually consistent 4 KB: half a read unit
+		{5000, true, Units{2, 2, 5}},      // 4.9 KB
+	}
+	for _, c := range cases {
+		if got := StoreUnits(c.bytes, c.consistent); got != c.want {
+			t.Errorf("StoreUnits(%v, %v) = %+v, want %+v", c.bytes, c.consistent, got, c.want)
+		}
+	}
+}
+
+func TestRDSBreakEven(t *testing.T) {
+	b, err := model(t, "us-east-1").RDSBreakEven("db.t3.micro", 0.5, 1024)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// $0.018 × 730 = $13.14; per million ops 0.5×(0.625 + 0.125) + 0.5×0.125 = $0.4375;
+	// 13.14 / 0.4375 × 1e6 = 30,034,286.
+	want := BreakEven{RDSClass: "db.t3.micro", WriteRatio: 0.5, RDSMonthlyUSD: 13.14, DynamoUSDPerMillion: 0.4375, BreakEvenOpsPerMonth: 30034286}
+	if b != want {
+		t.Fatalf("got %+v, want %+v", b, want)
+	}
+	allReads, _ := model(t, "us-east-1").RDSBreakEven("db.t3.micro", 0, 1024)
+	if allReads.BreakEvenOpsPerMonth != 105120000 { // 13.14 / 0.125
+		t.Errorf("read-only break-even %v", allReads.BreakEvenOpsPerMonth)
+	}
+	if _, err := model(t, "us-east-1").RDSBreakEven("db.t3.micro", 1.5, 1024); err == nil {
+		t.Error("write ratio 1.5 accepted")
+	}
+}
+
+func TestLambdaFargateCrossover(t *testing.T) {
+	m := model(t, "us-east-1")
+	x := m.Crossover(ArchLambda, ArchFargate, tenMillion, small, SearchLo, SearchHi)
+	if x <= 1e6 || x >= 1e9 {
+		t.Fatalf("crossover at %v requests, outside any plausible range", x)
+	}
+	if m.Total(ArchLambda, tenMillion, small, x) < m.Total(ArchFargate, tenMillion, small, x) {
+		t.Errorf("at the crossover Lambda is still cheaper")
+	}
+	if m.Total(ArchLambda, tenMillion, small, x*0.99) >= m.Total(ArchFargate, tenMillion, small, x*0.99) {
+		t.Errorf("just below the crossover Lambda is not cheaper")
+	}
+	// Per request Lambda costs 10M→$14.00 of compute, requests and API;
+	// Fargate's fixed ~$34.6 (ALB, one task, IPv4) is met near 25M requests.
+	if x < 20e6 || x > 30e6 {
+		t.Errorf("crossover %v, want about 25M", x)
+	}
+}
+
+func TestRecommend(t *testing.T) {
+	m := model(t, "us-east-1")
+	low := tenMillion
+	low.RequestsPerMonth = 300e3
+	high := tenMillion
+	high.RequestsPerMonth = 1e9
+	spiky := tenMillion
+	spiky.RequestsPerMonth = 30e6
+	spiky.PeakToAverage = 20
+	cases := []struct {
+		name       string
+		t          Traffic
+		relational bool
+		want       string
+		mention    string
+	}{
+		{"low traffic", low, false, ArchLambda, "Low traffic"},
+		{"sustained high traffic", high, false, ArchFargate, "Sustained high traffic"},
+		{"relational needs", low, true, ArchEC2, "Relational"},
+		{"spiky just past the crossover", spiky, false, ArchLambda, "Spiky"},
+	}
+	for _, c := range cases {
+		r, err := m.Recommend(c.t, small, c.relational)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r.Arch != c.want || len(r.Reasons) < 2 || !strings.Contains(r.Reasons[0], c.mention) || !strings.Contains(r.Reasons[0], "$") {
+			t.Errorf("%s: %s %v", c.name, r.Arch, r.Reasons)
+		}
+	}
+}
+
+func TestRegions(t *testing.T) {
+	tbl, err := LoadTable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range []string{"us-east-1", "eu-west-2"} {
+		p, err := tbl.Region(r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if p.ALBHour.USD <= 0 || p.DynamoWRUPerMillion.USD <= 0 || p.ALBHour.Source == "" || p.ALBHour.Date == "" {
+			t.Errorf("%s: incomplete figures", r)
+		}
+	}
+	if _, err := tbl.Region("mars-1"); err == nil || !strings.Contains(err.Error(), "eu-west-2") {
+		t.Errorf("unknown region: %v", err)
+	}
+	london := model(t, "eu-west-2").Lambda(tenMillion, small)
+	near(t, "London HTTP API: 10M × $1.11", item(t, london, "HTTP API requests"), 11.10)
+}
+
+func TestPlotFiles(t *testing.T) {
+	m := model(t, "us-east-1")
+	for _, name := range []string{"cost.svg", "cost.png"} {
+		path := filepath.Join(t.TempDir(), name)
+		if err := m.Plot(path, tenMillion, small); err != nil {
+			t.Fatal(err)
+		}
+		b, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(b) < 10000 {
+			t.Errorf("%s is only %d bytes", name, len(b))
+		}
+		switch filepath.Ext(name) {
+		case ".svg":
+			for _, want := range []string{"<svg", "Lambda + HTTP API", "Fargate + ALB", "RDS PostgreSQL", "lambda = fargate"} {
+				if !bytes.Contains(b, []byte(want)) {
+					t.Errorf("svg lacks %q", want)
+				}
+			}
+		case ".png":
+			if !bytes.HasPrefix(b, []byte("\x89PNG")) {
+				t.Error("not a PNG")
+			}
+		}
+	}
+	if err := m.Plot(filepath.Join(t.TempDir(), "cost.gif"), tenMillion, small); err == nil {
+		t.Error(".gif accepted")
+	}
+}

@@ -1,0 +1,291 @@
+package cost
+
+import (
+	"fmt"
+	"math"
+)
+
+// Architectures.
+const (
+	ArchLambda  = "lambda"
+	ArchFargate = "fargate"
+	ArchEC2     = "ec2"
+)
+
+// Arches in display order.
+var Arches = []string{ArchLambda, ArchFargate, ArchEC2}
+
+// Line-item categories.
+const (
+	CatCompute  = "compute"
+	CatRequests = "request fees"
+	CatLB       = "load balancer"
+	CatDatabase = "database"
+	CatStorage  = "storage and backups"
+	CatIPv4     = "public IPv4"
+	CatNAT      = "NAT"
+	CatLogs     = "logs"
+)
+
+// Assumptions of the model, named so they can be read and challenged. The
+// per-vCPU throughput is what one vCPU of the Go server sustains with its
+// DynamoDB round trips; measure yours with 'make bench' and 'progress probe'.
+const (
+	RequestsPerSecondPerVCPU = 400.0
+	TargetUtilisation        = 0.6 // the autoscaling target: capacity kept in reserve
+	DefaultLambdaMs          = 30.0
+	LogBytesPerRequest       = 600.0 // access log line plus the server's request line
+	RequestsPerConnection    = 10.0  // keep-alive reuse, for ALB new-connection LCUs
+	RequestBytes             = 500.0 // average request size, for ALB processed bytes
+	albPublicIPs             = 2     // one per AZ
+	lcuNewConnPerSec         = 25.0
+	lcuGBPerHour             = 1.0
+	lcuRuleEvalsPerSec       = 1000.0
+	bytesPerGB               = 1e9
+)
+
+// vCPUs of the EC2 types the price table covers.
+var ec2VCPUs = map[string]float64{"t4g.small": 2, "t4g.medium": 2}
+
+// Traffic is the expected load.
+type Traffic struct {
+	RequestsPerMonth float64 `json:"requestsPerMonth"`
+	WriteRatio       float64 `json:"writeRatio"`
+	AvgResponseBytes float64 `json:"avgResponseBytes"`
+	PeakToAverage    float64 `json:"peakToAverage"`
+}
+
+// Sizing is what each architecture runs on.
+type Sizing struct {
+	LambdaMemoryMB   int     `json:"lambdaMemoryMB"`
+	LambdaAvgMs      float64 `json:"lambdaAvgMs"`
+	FargateCPU       int     `json:"fargateCpu"` // CPU units: 1024 = 1 vCPU
+	FargateMemoryMiB int     `json:"fargateMemoryMiB"`
+	FargateMinTasks  int     `json:"fargateMinTasks"`
+	FargateMaxTasks  int     `json:"fargateMaxTasks"`
+	FargateSpot      bool    `json:"fargateSpot"`
+	EC2InstanceType  string  `json:"ec2InstanceType"`
+	EC2Min           int     `json:"ec2MinInstances"`
+	EC2Max           int     `json:"ec2MaxInstances"`
+	RDSClass         string  `json:"rdsInstanceClass"`
+	RDSStorageGiB    int     `json:"rdsStorageGiB"`
+	MultiAZ          bool    `json:"multiAZ"`
+	StoredGB         float64 `json:"storedGB"` // progress data held
+	NATGateways      int     `json:"natGateways"`
+}
+
+// Item is one line of an estimate.
+type Item struct {
+	Category string  `json:"category"`
+	Name     string  `json:"name"`
+	USD      float64 `json:"monthlyUSD"`
+	Detail   string  `json:"detail"`
+}
+
+// Estimate is one architecture's monthly cost.
+type Estimate struct {
+	Arch     string   `json:"arch"`
+	Region   string   `json:"region"`
+	Items    []Item   `json:"items"`
+	TotalUSD float64  `json:"totalUSD"`
+	Notes    []string `json:"notes,omitempty"`
+}
+
+func (e *Estimate) add(cat, name string, usd float64, detail string, args ...any) {
+	e.Items = append(e.Items, Item{Category: cat, Name: name, USD: usd, Detail: fmt.Sprintf(detail, args...)})
+	e.TotalUSD += usd
+}
+
+// Model binds prices to the hours in a month.
+type Model struct {
+	Region string
+	P      Prices
+	Hours  float64
+}
+
+// NewModel reads the embedded table for region.
+func NewModel(region string) (*Model, error) {
+	t, err := LoadTable()
+	if err != nil {
+		return nil, err
+	}
+	p, err := t.Region(region)
+	if err != nil {
+		return nil, err
+	}
+	return &Model{Region: region, P: p, Hours: t.HoursPerMonth}, nil
+}
+
+// Units are the request units one operation of the store costs.
+type Units struct {
+	RRUPerRead  float64 // a GET: one strongly consistent GetItem
+	RRUPerWrite float64 // the store reads (strongly consistent) before its conditional write
+	WRUPerWrite float64
+}
+
+// StoreUnits models the DynamoDB store's operations on items of itemBytes.
+// A write unit covers 1 KB, a read unit 4 KB strongly consistent (an
+// eventually consistent read costs half).
+func StoreUnits(itemBytes float64, consistentReads bool) Units {
+	kb := max(itemBytes, 1) / 1024
+	rru := math.Ceil(kb / 4)
+	if !consistentReads {
+		rru /= 2
+	}
+	return Units{RRUPerRead: rru, RRUPerWrite: rru, WRUPerWrite: math.Ceil(kb)}
+}
+
+// DynamoUSDPerMillionOps is the on-demand cost of a million store operations
+// at writeRatio.
+func (m *Model) DynamoUSDPerMillionOps(writeRatio float64, u Units) float64 {
+	w := writeRatio
+	perOp := w*(u.WRUPerWrite*m.P.DynamoWRUPerMillion.USD+u.RRUPerWrite*m.P.DynamoRRUPerMillion.USD) +
+		(1-w)*u.RRUPerRead*m.P.DynamoRRUPerMillion.USD
+	return perOp
+}
+
+func (m *Model) avgRPS(t Traffic) float64 { return t.RequestsPerMonth / (m.Hours * 3600) }
+
+func (m *Model) dynamo(e *Estimate, t Traffic, s Sizing) {
+	u := StoreUnits(t.AvgResponseBytes, true)
+	perM := m.DynamoUSDPerMillionOps(t.WriteRatio, u)
+	e.add(CatDatabase, "DynamoDB on-demand requests", t.RequestsPerMonth/1e6*perM,
+		"%.3gM ops × $%.4f/M (write: %.0f WRU + %.0f RRU; read: %.0f RRU)", t.RequestsPerMonth/1e6, perM, u.WRUPerWrite, u.RRUPerWrite, u.RRUPerRead)
+	e.add(CatStorage, "DynamoDB storage and PITR", s.StoredGB*(m.P.DynamoStorageGBMonth.USD+m.P.DynamoPITRGBMonth.USD),
+		"%.3g GB × ($%.3f + $%.3f PITR)/GB-month", s.StoredGB, m.P.DynamoStorageGBMonth.USD, m.P.DynamoPITRGBMonth.USD)
+}
+
+func (m *Model) logs(e *Estimate, t Traffic) {
+	gb := t.RequestsPerMonth * LogBytesPerRequest / bytesPerGB
+	e.add(CatLogs, "CloudWatch Logs ingestion", gb*m.P.LogsIngestGB.USD, "%.3g GB × $%.2f/GB", gb, m.P.LogsIngestGB.USD)
+}
+
+// alb adds the load balancer's hours and capacity units.
+func (m *Model) alb(e *Estimate, t Traffic) {
+	rps := m.avgRPS(t)
+	gbPerHour := rps * 3600 * (t.AvgResponseBytes + RequestBytes) / bytesPerGB
+	lcu := max(rps/RequestsPerConnection/lcuNewConnPerSec, gbPerHour/lcuGBPerHour, rps/lcuRuleEvalsPerSec)
+	e.add(CatLB, "ALB hours", m.Hours*m.P.ALBHour.USD, "%.0f h × $%.4f", m.Hours, m.P.ALBHour.USD)
+	e.add(CatLB, "ALB capacity units", lcu*m.Hours*m.P.ALBLCUHour.USD, "%.3g LCU × %.0f h × $%.3f", lcu, m.Hours, m.P.ALBLCUHour.USD)
+}
+
+func (m *Model) network(e *Estimate, publicIPs float64, s Sizing) {
+	e.add(CatIPv4, "public IPv4 addresses", publicIPs*m.Hours*m.P.PublicIPv4Hour.USD, "%.3g addresses × %.0f h × $%.3f", publicIPs, m.Hours, m.P.PublicIPv4Hour.USD)
+	if s.NATGateways > 0 {
+		e.add(CatNAT, "NAT gateways", float64(s.NATGateways)*m.Hours*m.P.NATGatewayHour.USD, "%d × %.0f h × $%.3f (DynamoDB goes through the free gateway endpoint)", s.NATGateways, m.Hours, m.P.NATGatewayHour.USD)
+	} else {
+		e.add(CatNAT, "NAT gateways", 0, "none: services run in public subnets behind their security group")
+	}
+}
+
+// instances is how many tasks or instances run on average: enough for the
+// average load at the scaling target, within the group's bounds.
+func (m *Model) instances(e *Estimate, t Traffic, vcpus float64, minN, maxN int, what string) float64 {
+	capacity := RequestsPerSecondPerVCPU * vcpus
+	need := math.Ceil(m.avgRPS(t) / (capacity * TargetUtilisation))
+	n := min(max(need, float64(max(minN, 1))), float64(max(maxN, minN, 1)))
+	peak := math.Ceil(m.avgRPS(t) * max(t.PeakToAverage, 1) / capacity)
+	if peak > float64(max(maxN, minN, 1)) {
+		e.Notes = append(e.Notes, fmt.Sprintf("peak load needs %.0f %s, more than the maximum of %d", peak, what, max(maxN, minN)))
+	}
+	return n
+}
+
+// Lambda estimates Lambda + HTTP API + DynamoDB.
+func (m *Model) Lambda(t Traffic, s Sizing) Estimate {
+	e := Estimate{Arch: ArchLambda, Region: m.Region}
+	ms := s.LambdaAvgMs
+	if ms == 0 {
+		ms = DefaultLambdaMs
+	}
+	gbs := t.RequestsPerMonth * ms / 1000 * float64(s.LambdaMemoryMB) / 1024
+	e.add(CatCompute, "Lambda duration (arm64)", gbs*m.P.LambdaGBSecondArm64.USD, "%.3g GB-s (%.0f ms × %d MB) × $%.10f", gbs, ms, s.LambdaMemoryMB, m.P.LambdaGBSecondArm64.USD)
+	e.add(CatRequests, "Lambda requests", t.RequestsPerMonth/1e6*m.P.LambdaRequestPerMillion.USD, "%.3gM × $%.2f/M", t.RequestsPerMonth/1e6, m.P.LambdaRequestPerMillion.USD)
+	e.add(CatRequests, "HTTP API requests", t.RequestsPerMonth/1e6*m.P.HTTPAPIPerMillion.USD, "%.3gM × $%.2f/M", t.RequestsPerMonth/1e6, m.P.HTTPAPIPerMillion.USD)
+	m.dynamo(&e, t, s)
+	e.add(CatIPv4, "public IPv4 addresses", 0, "none: API Gateway and Lambda are managed endpoints")
+	e.add(CatNAT, "NAT gateways", 0, "none")
+	m.logs(&e, t)
+	return e
+}
+
+// Fargate estimates ALB + Fargate + DynamoDB.
+func (m *Model) Fargate(t Traffic, s Sizing) Estimate {
+	e := Estimate{Arch: ArchFargate, Region: m.Region}
+	vcpu, gb := float64(s.FargateCPU)/1024, float64(s.FargateMemoryMiB)/1024
+	tasks := m.instances(&e, t, vcpu, s.FargateMinTasks, s.FargateMaxTasks, "tasks")
+	hourly := vcpu*m.P.FargateVCPUHourArm64.USD + gb*m.P.FargateGBHourArm64.USD
+	detail := "%.3g tasks × %.0f h × (%.2f vCPU × $%.5f + %.2f GB × $%.5f)"
+	if s.FargateSpot {
+		hourly *= 1 - m.P.FargateSpotDiscount.USD
+		detail += fmt.Sprintf(", Spot −%.0f%%", m.P.FargateSpotDiscount.USD*100)
+	}
+	e.add(CatCompute, "Fargate tasks (arm64)", tasks*m.Hours*hourly, detail, tasks, m.Hours, vcpu, m.P.FargateVCPUHourArm64.USD, gb, m.P.FargateGBHourArm64.USD)
+	m.alb(&e, t)
+	m.dynamo(&e, t, s)
+	publicTasks := tasks
+	if s.NATGateways > 0 {
+		publicTasks = 0
+	}
+	m.network(&e, albPublicIPs+publicTasks, s)
+	m.logs(&e, t)
+	return e
+}
+
+// EC2 estimates ALB + EC2 Auto Scaling group + RDS PostgreSQL.
+func (m *Model) EC2(t Traffic, s Sizing) (Estimate, error) {
+	e := Estimate{Arch: ArchEC2, Region: m.Region}
+	hour, err := m.P.ec2Hour(s.EC2InstanceType)
+	if err != nil {
+		return e, err
+	}
+	rdsHour, err := m.P.rdsHour(s.RDSClass)
+	if err != nil {
+		return e, err
+	}
+	vcpus, ok := ec2VCPUs[s.EC2InstanceType]
+	if !ok {
+		return e, fmt.Errorf("no vCPU count for %q", s.EC2InstanceType)
+	}
+	n := m.instances(&e, t, vcpus, s.EC2Min, s.EC2Max, "instances")
+	e.add(CatCompute, "EC2 instances", n*m.Hours*hour, "%.3g × %s × %.0f h × $%.4f", n, s.EC2InstanceType, m.Hours, hour)
+	m.alb(&e, t)
+	azs := 1.0
+	if s.MultiAZ {
+		azs = 2
+	}
+	e.add(CatDatabase, "RDS PostgreSQL instance", azs*m.Hours*rdsHour, "%s × %.0f h × $%.4f%s", s.RDSClass, m.Hours, rdsHour, map[bool]string{true: " × 2 (Multi-AZ)", false: ""}[s.MultiAZ])
+	e.add(CatStorage, "RDS storage (gp3)", azs*float64(s.RDSStorageGiB)*m.P.RDSStorageGBMonth.USD, "%d GB × $%.3f%s; backups up to the storage size are free",
+		s.RDSStorageGiB, m.P.RDSStorageGBMonth.USD, map[bool]string{true: " × 2 (Multi-AZ)", false: ""}[s.MultiAZ])
+	publicInstances := n
+	if s.NATGateways > 0 {
+		publicInstances = 0
+	}
+	m.network(&e, albPublicIPs+publicInstances, s)
+	m.logs(&e, t)
+	return e, nil
+}
+
+// All estimates every architecture.
+func (m *Model) All(t Traffic, s Sizing) ([]Estimate, error) {
+	ec2, err := m.EC2(t, s)
+	if err != nil {
+		return nil, err
+	}
+	return []Estimate{m.Lambda(t, s), m.Fargate(t, s), ec2}, nil
+}
+
+// Total is one architecture's total at a number of requests, the other
+// traffic figures held.
+func (m *Model) Total(arch string, t Traffic, s Sizing, requests float64) float64 {
+	t.RequestsPerMonth = requests
+	switch arch {
+	case ArchLambda:
+		return m.Lambda(t, s).TotalUSD
+	case ArchFargate:
+		return m.Fargate(t, s).TotalUSD
+	default:
+		e, _ := m.EC2(t, s)
+		return e.TotalUSD
+	}
+}

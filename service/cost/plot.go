@@ -1,0 +1,91 @@
+package cost
+
+import (
+	"fmt"
+	"image/color"
+	"math"
+	"path/filepath"
+	"strings"
+
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/plotter"
+	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
+)
+
+// Plot range, requests per month.
+const (
+	PlotLo     = 1e5
+	PlotHi     = 1e9
+	plotPoints = 120
+)
+
+var archColors = map[string]color.Color{
+	ArchLambda:  color.RGBA{R: 0xe4, G: 0x6c, B: 0x0a, A: 0xff},
+	ArchFargate: color.RGBA{R: 0x1f, G: 0x77, B: 0xb4, A: 0xff},
+	ArchEC2:     color.RGBA{R: 0x2c, G: 0xa0, B: 0x2c, A: 0xff},
+}
+
+var archTitles = map[string]string{
+	ArchLambda:  "Lambda + HTTP API + DynamoDB",
+	ArchFargate: "Fargate + ALB + DynamoDB",
+	ArchEC2:     "EC2 + ALB + RDS PostgreSQL",
+}
+
+// Plot writes the three cost curves (monthly cost against requests per
+// month, both on log scales) with their crossings marked, to path (.svg or
+// .png).
+func (m *Model) Plot(path string, t Traffic, s Sizing) error {
+	ext := strings.ToLower(filepath.Ext(path))
+	if ext != ".svg" && ext != ".png" {
+		return fmt.Errorf("--plot %s: use a .svg or .png file", path)
+	}
+	p := plot.New()
+	p.Title.Text = fmt.Sprintf("progresskit monthly cost, %s (write ratio %.2f, %.0f B responses)", m.Region, t.WriteRatio, t.AvgResponseBytes)
+	p.X.Label.Text = "requests per month"
+	p.Y.Label.Text = "USD per month"
+	p.X.Scale, p.Y.Scale = plot.LogScale{}, plot.LogScale{}
+	p.X.Tick.Marker, p.Y.Tick.Marker = plot.LogTicks{Prec: -1}, plot.LogTicks{Prec: -1}
+	p.Legend.Top, p.Legend.Left = true, true
+	p.Add(plotter.NewGrid())
+
+	for _, arch := range Arches {
+		pts := make(plotter.XYs, plotPoints)
+		for i := range pts {
+			r := PlotLo * math.Pow(PlotHi/PlotLo, float64(i)/float64(plotPoints-1))
+			pts[i].X, pts[i].Y = r, m.Total(arch, t, s, r)
+		}
+		line, err := plotter.NewLine(pts)
+		if err != nil {
+			return err
+		}
+		line.Color, line.Width = archColors[arch], vg.Points(2)
+		p.Add(line)
+		p.Legend.Add(archTitles[arch], line)
+	}
+
+	var marks plotter.XYs
+	var labels []string
+	for _, pair := range [][2]string{{ArchLambda, ArchFargate}, {ArchLambda, ArchEC2}, {ArchFargate, ArchEC2}} {
+		x := m.Crossover(pair[0], pair[1], t, s, PlotLo, PlotHi)
+		if x <= PlotLo || x == 0 {
+			continue
+		}
+		y := m.Total(pair[0], t, s, x)
+		marks = append(marks, plotter.XY{X: x, Y: y})
+		labels = append(labels, fmt.Sprintf(" %s = %s at %s/mo ($%.0f)", pair[0], pair[1], human(x), y))
+	}
+	if len(marks) > 0 {
+		sc, err := plotter.NewScatter(marks)
+		if err != nil {
+			return err
+		}
+		sc.GlyphStyle.Shape, sc.GlyphStyle.Radius = draw.CircleGlyph{}, vg.Points(4)
+		lb, err := plotter.NewLabels(plotter.XYLabels{XYs: marks, Labels: labels})
+		if err != nil {
+			return err
+		}
+		p.Add(sc, lb)
+	}
+	return p.Save(10*vg.Inch, 6*vg.Inch, path)
+}

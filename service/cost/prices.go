@@ -1,0 +1,105 @@
+package cost
+
+import (
+	_ "embed"
+	"encoding/json"
+	"fmt"
+	"sort"
+)
+
+//go:embed prices.json
+var pricesJSON []byte
+
+// Price is one figure with where it came from.
+type Price struct {
+	USD      float64 `json:"usd"`
+	Source   string  `json:"source"`
+	Date     string  `json:"date"`
+	Verified bool    `json:"verified"`
+}
+
+// Prices are one region's figures.
+type Prices struct {
+	LambdaRequestPerMillion Price            `json:"lambdaRequestPerMillion"`
+	LambdaGBSecondArm64     Price            `json:"lambdaGBSecondArm64"`
+	LambdaGBSecondX86       Price            `json:"lambdaGBSecondX86"`
+	HTTPAPIPerMillion       Price            `json:"httpApiPerMillion"`
+	RESTAPIPerMillion       Price            `json:"restApiPerMillion"`
+	DynamoWRUPerMillion     Price            `json:"dynamodbWRUPerMillion"`
+	DynamoRRUPerMillion     Price            `json:"dynamodbRRUPerMillion"`
+	DynamoStorageGBMonth    Price            `json:"dynamodbStorageGBMonth"`
+	DynamoPITRGBMonth       Price            `json:"dynamodbPITRGBMonth"`
+	FargateVCPUHourArm64    Price            `json:"fargateVCPUHourArm64"`
+	FargateGBHourArm64      Price            `json:"fargateGBHourArm64"`
+	FargateVCPUHourX86      Price            `json:"fargateVCPUHourX86"`
+	FargateGBHourX86        Price            `json:"fargateGBHourX86"`
+	FargateSpotDiscount     Price            `json:"fargateSpotDiscount"`
+	ALBHour                 Price            `json:"albHour"`
+	ALBLCUHour              Price            `json:"albLCUHour"`
+	PublicIPv4Hour          Price            `json:"publicIPv4Hour"`
+	NATGatewayHour          Price            `json:"natGatewayHour"`
+	NATGatewayGB            Price            `json:"natGatewayGB"`
+	LogsIngestGB            Price            `json:"cloudwatchLogsIngestGB"`
+	RDSStorageGBMonth       Price            `json:"rdsStorageGBMonthGp3"`
+	RDSInstanceHour         map[string]Price `json:"rdsInstanceHour"`
+	EC2InstanceHour         map[string]Price `json:"ec2InstanceHour"`
+}
+
+// Table is the whole price table.
+type Table struct {
+	HoursPerMonth float64           `json:"hoursPerMonth"`
+	Regions       map[string]Prices `json:"regions"`
+}
+
+// LoadTable reads the embedded price table.
+func LoadTable() (*Table, error) {
+	var t Table
+	if err := json.Unmarshal(pricesJSON, &t); err != nil {
+		return nil, fmt.Errorf("price table: %w", err)
+	}
+	return &t, nil
+}
+
+// Region returns a region's prices, or an error listing the known ones.
+func (t *Table) Region(name string) (Prices, error) {
+	p, ok := t.Regions[name]
+	if !ok {
+		return Prices{}, fmt.Errorf("no prices for region %q; known: %v", name, t.RegionNames())
+	}
+	return p, nil
+}
+
+// RegionNames lists the regions the table covers.
+func (t *Table) RegionNames() []string {
+	out := make([]string, 0, len(t.Regions))
+	for r := range t.Regions {
+		out = append(out, r)
+	}
+	sort.Strings(out)
+	return out
+}
+
+func (p Prices) rdsHour(class string) (float64, error) {
+	v, ok := p.RDSInstanceHour[class]
+	if !ok {
+		return 0, fmt.Errorf("no price for RDS class %q; known: %v", class, keys(p.RDSInstanceHour))
+	}
+	return v.USD, nil
+}
+
+func (p Prices) ec2Hour(itype string) (float64, error) {
+	v, ok := p.EC2InstanceHour[itype]
+	if !ok {
+		return 0, fmt.Errorf("no price for EC2 type %q; known: %v", itype, keys(p.EC2InstanceHour))
+	}
+	return v.USD, nil
+}
+
+func keys(m map[string]Price) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
