@@ -4,12 +4,15 @@ package main
 
 import (
 	"fmt"
+	"io"
 	"os"
+	"slices"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/jsii-runtime-go"
 
 	"github.com/progresskit/progresskit/cdk/stacks"
+	"github.com/progresskit/progresskit/service/cost"
 )
 
 func main() {
@@ -19,10 +22,38 @@ func main() {
 func run() int {
 	defer jsii.Close()
 	app := awscdk.NewApp(nil)
-	if _, err := stacks.Build(app); err != nil {
+	b, err := stacks.Build(app)
+	if err != nil {
 		fmt.Fprintln(os.Stderr, "progresskit:", err)
 		return 1
 	}
 	app.Synth(nil)
+	if err := printEstimate(os.Stderr, b); err != nil {
+		fmt.Fprintln(os.Stderr, "progresskit: cost estimate:", err)
+	}
 	return 0
+}
+
+// printEstimate shows what the synthesized architectures would cost at the
+// env's expected traffic (cdk.json), side by side with arch=all.
+func printEstimate(w io.Writer, b *stacks.Built) error {
+	s := b.Selection.Settings
+	m, err := cost.NewModel(s.Region)
+	if err != nil {
+		return err
+	}
+	t, sz := s.CostInputs(1)
+	all, err := m.All(t, sz)
+	if err != nil {
+		return err
+	}
+	var chosen []cost.Estimate
+	for _, e := range all {
+		if slices.Contains(b.Arches, e.Arch) {
+			chosen = append(chosen, e)
+		}
+	}
+	fmt.Fprintf(w, "\nEstimated monthly cost of %s in %s at %s requests/month (traffic from cdk.json; 'progress cost --env %s' for details):\n",
+		b.Selection.Env, s.Region, cost.Human(t.RequestsPerMonth), b.Selection.Env)
+	return cost.WriteTable(w, chosen)
 }

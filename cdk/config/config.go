@@ -9,6 +9,8 @@ import (
 	"slices"
 	"sort"
 	"strings"
+
+	"github.com/progresskit/progresskit/service/cost"
 )
 
 // Context keys the app reads (-c env=prod -c arch=fargate).
@@ -245,3 +247,20 @@ func sortedKeys[V any](m map[string]V) []string {
 
 // LogRetentionDays lists the retention periods a setting may name.
 func LogRetentionDays() []int { return slices.Clone(logRetentions) }
+
+// CostInputs maps the environment's settings to the cost model's inputs.
+// StoredGB is not a setting: storedGB is what the operator expects to hold.
+func (s Settings) CostInputs(storedGB float64) (cost.Traffic, cost.Sizing) {
+	z := s.Sizing
+	return cost.Traffic{
+			RequestsPerMonth: s.Traffic.MonthlyRequests, WriteRatio: s.Traffic.WriteRatio,
+			AvgResponseBytes: s.Traffic.AvgResponseBytes, PeakToAverage: s.Traffic.PeakToAverage,
+		}, cost.Sizing{
+			LambdaMemoryMB: z.LambdaMemoryMB, LambdaAvgMs: cost.DefaultLambdaMs,
+			FargateCPU: z.FargateCPU, FargateMemoryMiB: z.FargateMemoryMiB, FargateMinTasks: z.FargateMinTasks, FargateMaxTasks: z.FargateMaxTasks,
+			FargateSpot:     !s.Production,
+			EC2InstanceType: z.EC2InstanceType, EC2Min: z.EC2MinInstances, EC2Max: z.EC2MaxInstances,
+			RDSClass: z.RDSInstanceClass, RDSStorageGiB: z.RDSStorageGiB, MultiAZ: s.Production,
+			StoredGB: storedGB,
+		}
+}

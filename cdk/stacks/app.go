@@ -18,6 +18,7 @@ var Available = []string{config.ArchLambda, config.ArchFargate, config.ArchEC2}
 // Built is what Build created, for tests and the cost estimate.
 type Built struct {
 	Selection config.Selection
+	Arches    []string // the architectures synthesized
 	Identity  *IdentityStack
 	Data      *DataStack
 	Lambda    *LambdaStack
@@ -62,7 +63,7 @@ func Build(app awscdk.App) (*Built, error) {
 			Tags:        &map[string]*string{"project": jsii.String("progresskit"), "environment": jsii.String(sel.Env)},
 		}
 	}
-	b := &Built{Selection: sel}
+	b := &Built{Selection: sel, Arches: arches}
 	b.Identity = NewIdentityStack(app, StackName(sel.Env, "Identity"), &IdentityStackProps{
 		StackProps: stackProps("Identity", "user pool and app clients"), Settings: s,
 	})

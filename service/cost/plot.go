@@ -47,6 +47,7 @@ func (m *Model) Plot(path string, t Traffic, s Sizing) error {
 	p.X.Scale, p.Y.Scale = plot.LogScale{}, plot.LogScale{}
 	p.X.Tick.Marker, p.Y.Tick.Marker = plot.LogTicks{Prec: -1}, plot.LogTicks{Prec: -1}
 	p.Legend.Top, p.Legend.Left = true, true
+	p.Legend.YOffs = -vg.Points(6)
 	p.Add(plotter.NewGrid())
 
 	for _, arch := range Arches {
@@ -73,7 +74,7 @@ func (m *Model) Plot(path string, t Traffic, s Sizing) error {
 		}
 		y := m.Total(pair[0], t, s, x)
 		marks = append(marks, plotter.XY{X: x, Y: y})
-		labels = append(labels, fmt.Sprintf(" %s = %s at %s/mo ($%.0f)", pair[0], pair[1], human(x), y))
+		labels = append(labels, fmt.Sprintf(" %s = %s at %s/mo ($%.0f)", pair[0], pair[1], Human(x), y))
 	}
 	if len(marks) > 0 {
 		sc, err := plotter.NewScatter(marks)
@@ -81,11 +82,17 @@ func (m *Model) Plot(path string, t Traffic, s Sizing) error {
 			return err
 		}
 		sc.GlyphStyle.Shape, sc.GlyphStyle.Radius = draw.CircleGlyph{}, vg.Points(4)
-		lb, err := plotter.NewLabels(plotter.XYLabels{XYs: marks, Labels: labels})
-		if err != nil {
-			return err
+		p.Add(sc)
+		// Crossings often sit close together: stagger their labels below
+		// the curves so they stay readable.
+		for i := range marks {
+			lb, err := plotter.NewLabels(plotter.XYLabels{XYs: marks[i : i+1], Labels: labels[i : i+1]})
+			if err != nil {
+				return err
+			}
+			lb.Offset = vg.Point{X: vg.Points(8), Y: -vg.Points(float64(18 + 16*i))}
+			p.Add(lb)
 		}
-		p.Add(sc, lb)
 	}
 	return p.Save(10*vg.Inch, 6*vg.Inch, path)
 }

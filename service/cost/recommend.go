@@ -38,7 +38,7 @@ func (m *Model) Recommend(t Traffic, s Sizing, relational bool) (Recommendation,
 	}
 	cross := m.Crossover(ArchLambda, ArchFargate, t, s, SearchLo, SearchHi)
 	r := Recommendation{Estimates: all, LambdaFargateCrossover: cross}
-	req := fmt.Sprintf("%s requests/month", human(t.RequestsPerMonth))
+	req := fmt.Sprintf("%s requests/month", Human(t.RequestsPerMonth))
 	switch {
 	case relational:
 		r.Arch = ArchEC2
@@ -70,13 +70,13 @@ func (m *Model) Recommend(t Traffic, s Sizing, relational bool) (Recommendation,
 
 func crossLine(cross float64) string {
 	if cross == 0 {
-		return fmt.Sprintf("Lambda stays cheaper than Fargate up to %s requests/month at this sizing.", human(SearchHi))
+		return fmt.Sprintf("Lambda stays cheaper than Fargate up to %s requests/month at this sizing.", Human(SearchHi))
 	}
-	return fmt.Sprintf("Lambda + HTTP API stops being cheaper than Fargate + ALB at about %s requests/month at this sizing.", human(cross))
+	return fmt.Sprintf("Lambda + HTTP API stops being cheaper than Fargate + ALB at about %s requests/month at this sizing.", Human(cross))
 }
 
-// human prints 1234567 as 1.23M.
-func human(v float64) string {
+// Human prints 1234567 as 1.23M.
+func Human(v float64) string {
 	switch a := math.Abs(v); {
 	case a >= 1e9:
 		return fmt.Sprintf("%.3gB", v/1e9)

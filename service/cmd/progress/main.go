@@ -25,6 +25,7 @@ func commands() map[string]command {
 		"store":   {"store init: create what a store needs (table, schema, file); safe to rerun", runStore},
 		"migrate": {"copy every user's progress from one store to another", runMigrate},
 		"probe":   {"run the API smoke scenarios against a deployment", runProbe},
+		"cost":    {"monthly cost of each architecture; cost breakeven, cost recommend", runCost},
 	}
 }
 

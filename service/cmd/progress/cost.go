@@ -1,0 +1,193 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+
+	"github.com/progresskit/progresskit/cdk/config"
+	"github.com/progresskit/progresskit/service/cost"
+)
+
+// Defaults of the cost command when no cdk.json is at hand.
+const (
+	defaultCDKJSON  = "cdk.json"
+	defaultStoredGB = 1.0
+)
+
+// costFlags are the inputs every cost subcommand shares.
+type costFlags struct {
+	fs                                    *flagSet
+	env, cdkJSON, region, format          *string
+	requests, writeRatio, respBytes, peak *float64
+	storedGB                              *float64
+}
+
+func newCostFlags(name string, stderr io.Writer) *costFlags {
+	fs := newFlagSet(name, stderr)
+	c := &costFlags{fs: fs}
+	c.env = fs.String("env", config.DefaultEnv, "environment in cdk.json whose sizing and expected traffic to use")
+	c.cdkJSON = fs.String("cdk-json", defaultCDKJSON, "path of cdk.json")
+	c.region = fs.String("region", "", "price region (default: the env's region): us-east-1, eu-west-2")
+	c.format = fs.String("format", "table", "table or json")
+	c.requests = fs.Float64("requests", -1, "requests per month (default: the env's expected traffic)")
+	c.writeRatio = fs.Float64("write-ratio", -1, "share of requests that write, 0 to 1 (default: the env's)")
+	c.respBytes = fs.Float64("response-bytes", -1, "average response size in bytes (default: the env's)")
+	c.peak = fs.Float64("peak", -1, "peak-to-average ratio (default: the env's)")
+	c.storedGB = fs.Float64("stored-gb", defaultStoredGB, "progress data held, GB")
+	return c
+}
+
+// Float64 is the env-twinned float flag the cost flags need.
+func (f *flagSet) Float64(name string, def float64, usage string) *float64 {
+	if v, ok := f.env(name); ok {
+		if _, err := fmt.Sscan(v, &def); err != nil {
+			f.envErr = fmt.Errorf("%s=%q: not a number", EnvName(name), v)
+		}
+	}
+	return f.FlagSet.Float64(name, def, usage+" (env "+EnvName(name)+")")
+}
+
+// inputs resolves the model, traffic and sizing from cdk.json and flags.
+func (c *costFlags) inputs() (*cost.Model, cost.Traffic, cost.Sizing, error) {
+	b, err := os.ReadFile(*c.cdkJSON)
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil, cost.Traffic{}, cost.Sizing{}, fmt.Errorf("%s not found: run from the repository root or pass --cdk-json", *c.cdkJSON)
+		}
+		return nil, cost.Traffic{}, cost.Sizing{}, err
+	}
+	var doc struct{ Context map[string]any }
+	if err := json.Unmarshal(b, &doc); err != nil {
+		return nil, cost.Traffic{}, cost.Sizing{}, fmt.Errorf("%s: %w", *c.cdkJSON, err)
+	}
+	sel, err := config.Select(*c.env, "", doc.Context[config.ContextEnvironments])
+	if err != nil {
+		return nil, cost.Traffic{}, cost.Sizing{}, err
+	}
+	t, s := sel.Settings.CostInputs(*c.storedGB)
+	for _, o := range []struct {
+		v   float64
+		dst *float64
+	}{{*c.requests, &t.RequestsPerMonth}, {*c.writeRatio, &t.WriteRatio}, {*c.respBytes, &t.AvgResponseBytes}, {*c.peak, &t.PeakToAverage}} {
+		if o.v >= 0 {
+			*o.dst = o.v
+		}
+	}
+	if t.WriteRatio > 1 || t.AvgResponseBytes <= 0 || t.PeakToAverage < 1 {
+		return nil, t, s, errors.New("--write-ratio must be 0 to 1, --response-bytes positive, --peak at least 1")
+	}
+	region := *c.region
+	if region == "" {
+		region = sel.Settings.Region
+	}
+	m, err := cost.NewModel(region)
+	if *c.format != "table" && *c.format != "json" {
+		return nil, t, s, fmt.Errorf("--format %q: use table or json", *c.format)
+	}
+	return m, t, s, err
+}
+
+func runCost(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if len(args) > 0 {
+		switch args[0] {
+		case "breakeven":
+			return runCostBreakeven(args[1:], stdout, stderr)
+		case "recommend":
+			return runCostRecommend(args[1:], stdout, stderr)
+		}
+	}
+	c := newCostFlags("cost", stderr)
+	plotFile := c.fs.String("plot", "", "also write the cost curves to FILE.svg or FILE.png")
+	if err := c.fs.Parse(args); err != nil {
+		return err
+	}
+	m, t, s, err := c.inputs()
+	if err != nil {
+		return err
+	}
+	all, err := m.All(t, s)
+	if err != nil {
+		return err
+	}
+	if *plotFile != "" {
+		if err := m.Plot(*plotFile, t, s); err != nil {
+			return err
+		}
+		fmt.Fprintf(stderr, "wrote %s\n", *plotFile)
+	}
+	if *c.format == "json" {
+		return writeJSON(stdout, struct {
+			Env       string          `json:"env"`
+			Region    string          `json:"region"`
+			Traffic   cost.Traffic    `json:"traffic"`
+			Sizing    cost.Sizing     `json:"sizing"`
+			Estimates []cost.Estimate `json:"estimates"`
+		}{*c.env, m.Region, t, s, all})
+	}
+	fmt.Fprintf(stdout, "Monthly cost in %s at %s requests/month (write ratio %.2f, %.0f B responses, peak %.1f× average), env %s:\n\n",
+		m.Region, cost.Human(t.RequestsPerMonth), t.WriteRatio, t.AvgResponseBytes, t.PeakToAverage, *c.env)
+	return cost.WriteTable(stdout, all)
+}
+
+func runCostBreakeven(args []string, stdout, stderr io.Writer) error {
+	c := newCostFlags("cost breakeven", stderr)
+	class := c.fs.String("rds-class", "db.t3.micro", "RDS instance class")
+	itemBytes := c.fs.Float64("item-bytes", 1024, "DynamoDB item size in bytes")
+	if err := c.fs.Parse(args); err != nil {
+		return err
+	}
+	m, t, s, err := c.inputs()
+	if err != nil {
+		return err
+	}
+	b, err := m.RDSBreakEven(*class, t.WriteRatio, *itemBytes)
+	if err != nil {
+		return err
+	}
+	cross := m.Crossover(cost.ArchLambda, cost.ArchFargate, t, s, cost.SearchLo, cost.SearchHi)
+	if *c.format == "json" {
+		return writeJSON(stdout, struct {
+			cost.BreakEven
+			LambdaFargate float64 `json:"lambdaFargateCrossoverRequestsPerMonth"`
+		}{b, cross})
+	}
+	fmt.Fprintf(stdout, "%s costs $%.2f/month (single-AZ, %.0f h); DynamoDB on-demand costs $%.4f per million operations at write ratio %.2f,\n"+
+		"so they cost the same at %s operations/month.\nLambda + HTTP API stops being cheaper than Fargate + ALB at %s requests/month (env %s sizing).\n",
+		b.RDSClass, b.RDSMonthlyUSD, m.Hours, b.DynamoUSDPerMillion, b.WriteRatio, cost.Human(b.BreakEvenOpsPerMonth), cost.Human(cross), *c.env)
+	return nil
+}
+
+func runCostRecommend(args []string, stdout, stderr io.Writer) error {
+	c := newCostFlags("cost recommend", stderr)
+	relational := c.fs.Bool("relational", false, "the team needs relational access (reporting joins, SQL analysts)")
+	if err := c.fs.Parse(args); err != nil {
+		return err
+	}
+	m, t, s, err := c.inputs()
+	if err != nil {
+		return err
+	}
+	r, err := m.Recommend(t, s, *relational)
+	if err != nil {
+		return err
+	}
+	if *c.format == "json" {
+		return writeJSON(stdout, r)
+	}
+	fmt.Fprintf(stdout, "Pick %s.\n", r.Arch)
+	for _, line := range r.Reasons {
+		fmt.Fprintln(stdout, line)
+	}
+	return nil
+}
+
+func writeJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
+}

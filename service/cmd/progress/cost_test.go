@@ -1,0 +1,79 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+var update = flag.Bool("update", false, "rewrite golden files")
+
+func runCmd(t *testing.T, args ...string) (string, string, int) {
+	t.Helper()
+	var stdout, stderr bytes.Buffer
+	code := run(context.Background(), args, &stdout, &stderr)
+	return stdout.String(), stderr.String(), code
+}
+
+// The JSON of 'progress cost' is a contract for scripts; a change to it
+// shows up here as a diff of testdata/cost.golden.json.
+func TestCostJSONGolden(t *testing.T) {
+	out, stderr, code := runCmd(t, "cost", "--cdk-json", "../../../cdk.json", "--env", "prod", "--region", "us-east-1",
+		"--requests", "20000000", "--write-ratio", "0.4", "--response-bytes", "1500", "--peak", "4", "--stored-gb", "3", "--format", "json")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	golden := filepath.Join("testdata", "cost.golden.json")
+	if *update {
+		os.WriteFile(golden, []byte(out), 0o644)
+	}
+	want, err := os.ReadFile(golden)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out != string(want) {
+		t.Fatalf("cost JSON changed (go test -update to accept):\n%s", out)
+	}
+}
+
+func TestCostBreakevenJSON(t *testing.T) {
+	out, stderr, code := runCmd(t, "cost", "breakeven", "--cdk-json", "../../../cdk.json", "--rds-class", "db.t3.micro", "--write-ratio", "0.5", "--format", "json")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	for _, want := range []string{`"rdsClass": "db.t3.micro"`, `"writeRatio": 0.5`, `"rdsMonthlyUSD": 13.14`, `"dynamodbUSDPerMillionOps": 0.4375`, `"breakEvenOpsPerMonth": 30034286`, `"lambdaFargateCrossoverRequestsPerMonth"`} {
+		if !strings.Contains(out, want) {
+			t.Errorf("breakeven JSON lacks %s:\n%s", want, out)
+		}
+	}
+}
+
+func TestCostTableAndErrors(t *testing.T) {
+	out, _, code := runCmd(t, "cost", "--cdk-json", "../../../cdk.json", "--env", "dev")
+	if code != 0 || !strings.Contains(out, "total") || !strings.Contains(out, "public IPv4") || !strings.Contains(out, "fargate") {
+		t.Fatalf("table: %d\n%s", code, out)
+	}
+	out, _, _ = runCmd(t, "cost", "recommend", "--cdk-json", "../../../cdk.json", "--requests", "100000")
+	if !strings.HasPrefix(out, "Pick lambda.") {
+		t.Errorf("recommend at 100k requests: %s", out)
+	}
+	out, _, _ = runCmd(t, "cost", "recommend", "--cdk-json", "../../../cdk.json", "--relational")
+	if !strings.HasPrefix(out, "Pick ec2.") {
+		t.Errorf("recommend with relational needs: %s", out)
+	}
+	for _, bad := range [][]string{
+		{"cost", "--cdk-json", "../../../cdk.json", "--region", "mars-1"},
+		{"cost", "--cdk-json", "../../../cdk.json", "--env", "qa"},
+		{"cost", "--cdk-json", "../../../cdk.json", "--write-ratio", "2"},
+		{"cost", "--cdk-json", "../../../cdk.json", "--format", "xml"},
+		{"cost", "--cdk-json", "missing.json"},
+	} {
+		if _, stderr, code := runCmd(t, bad...); code == 0 || stderr == "" {
+			t.Errorf("%v: exit %d, stderr %q", bad, code, stderr)
+		}
+	}
+}

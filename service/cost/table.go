@@ -1,0 +1,49 @@
+package cost
+
+import (
+	"fmt"
+	"io"
+	"strings"
+	"text/tabwriter"
+)
+
+// WriteTable prints estimates side by side, one row per category.
+func WriteTable(w io.Writer, all []Estimate) error {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	header := []string{"USD/month"}
+	for _, e := range all {
+		header = append(header, e.Arch)
+	}
+	fmt.Fprintln(tw, strings.Join(header, "\t")+"\t")
+	for _, cat := range []string{CatCompute, CatRequests, CatLB, CatDatabase, CatStorage, CatIPv4, CatNAT, CatLogs} {
+		row := []string{cat}
+		for _, e := range all {
+			sum, any := 0.0, false
+			for _, it := range e.Items {
+				if it.Category == cat {
+					sum, any = sum+it.USD, true
+				}
+			}
+			if any {
+				row = append(row, fmt.Sprintf("%.2f", sum))
+			} else {
+				row = append(row, "-")
+			}
+		}
+		fmt.Fprintln(tw, strings.Join(row, "\t")+"\t")
+	}
+	total := []string{"total"}
+	for _, e := range all {
+		total = append(total, fmt.Sprintf("%.2f", e.TotalUSD))
+	}
+	fmt.Fprintln(tw, strings.Join(total, "\t")+"\t")
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	for _, e := range all {
+		for _, n := range e.Notes {
+			fmt.Fprintf(w, "note (%s): %s\n", e.Arch, n)
+		}
+	}
+	return nil
+}
