@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"log/slog"
 	"math/rand"
 	"net/http"
 	"net/http/httptest"
@@ -150,7 +151,7 @@ func apiOver(t *testing.T, path string) *httptest.Server {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { s.Close() })
-	srv := httptest.NewServer(api.New(s, auth.NewDev(devKey)))
+	srv := httptest.NewServer(api.New(s, auth.NewDev(devKey), api.WithLogger(slog.New(slog.NewTextHandler(io.Discard, nil)))))
 	t.Cleanup(srv.Close)
 	return srv
 }

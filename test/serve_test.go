@@ -5,6 +5,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/progresskit/progresskit/test/testenv"
 )
 
 func eventsBody(lesson string, at time.Time) string {
@@ -68,5 +70,33 @@ func TestServeRefusesUnsafeAuth(t *testing.T) {
 	_, stderr, code := runCLI(t, dir, []string{"PROGRESS_AUTH=none"}, "serve", "--addr", "127.0.0.1:0")
 	if code == 0 || !strings.Contains(stderr, `"none"`) {
 		t.Errorf("PROGRESS_AUTH=none: exit %d %q", code, stderr)
+	}
+}
+
+// store init creates what each store needs and is safe to run again; the
+// DynamoDB table it creates is the one the server then uses.
+func TestStoreInitIsRepeatable(t *testing.T) {
+	dir := t.TempDir()
+	table := "progress-" + strings.ToLower(strings.ReplaceAll(t.Name(), "/", "-"))
+	urls := []string{
+		"sqlite://" + dir + "/init.db",
+		testenv.PostgresDB(t),
+		"dynamodb://" + table + "?region=us-east-1&endpoint=" + testenv.DynamoEndpoint(t),
+	}
+	for _, u := range urls {
+		for run := 1; run <= 2; run++ {
+			out, stderr, code := runCLI(t, dir, nil, "store", "init", "--store", u)
+			if code != 0 || !strings.Contains(out, "store ready") {
+				t.Fatalf("store init %s (run %d): exit %d %s %s", u, run, code, out, stderr)
+			}
+		}
+	}
+	srv := startServer(t, dir, nil, "--auth", "dev", "--store", urls[2])
+	if status, body := httpDo(t, "GET", srv.URL+"/readyz", "", ""); status != 200 {
+		t.Fatalf("server on the initialised table: %d %s", status, body)
+	}
+	_, stderr, code := runCLI(t, dir, nil, "store", "init", "--store", "mysql://x")
+	if code == 0 || !strings.Contains(stderr, "sqlite://") {
+		t.Fatalf("unknown scheme: exit %d %q", code, stderr)
 	}
 }

@@ -12,6 +12,8 @@ import (
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
 
+	"github.com/progresskit/progresskit/constructs/defaults"
+
 	"github.com/progresskit/progresskit/constructs/compliance"
 )
 
@@ -41,13 +43,6 @@ type Database struct {
 	Instance awsrds.DatabaseInstance
 }
 
-func orInt(v, def int) int {
-	if v == 0 {
-		return def
-	}
-	return v
-}
-
 // New creates the database.
 func New(scope constructs.Construct, id string, props *Props) *Database {
 	c := constructs.NewConstruct(scope, &id)
@@ -68,10 +63,10 @@ func New(scope constructs.Construct, id string, props *Props) *Database {
 		Credentials:             awsrds.Credentials_FromGeneratedSecret(jsii.String(Username), nil),
 		DatabaseName:            jsii.String(DatabaseName),
 		StorageEncrypted:        jsii.Bool(true),
-		AllocatedStorage:        jsii.Number(float64(orInt(props.StorageGiB, DefaultStorageGiB))),
+		AllocatedStorage:        jsii.Number(float64(defaults.Int(props.StorageGiB, DefaultStorageGiB))),
 		StorageType:             awsrds.StorageType_GP3,
 		MultiAz:                 jsii.Bool(props.Production),
-		BackupRetention:         awscdk.Duration_Days(jsii.Number(float64(orInt(props.BackupDays, DefaultBackupDays)))),
+		BackupRetention:         awscdk.Duration_Days(jsii.Number(float64(defaults.Int(props.BackupDays, DefaultBackupDays)))),
 		DeletionProtection:      jsii.Bool(props.Production),
 		RemovalPolicy:           removal,
 		IamAuthentication:       jsii.Bool(true),

@@ -19,6 +19,8 @@ import (
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
 
+	"github.com/progresskit/progresskit/constructs/defaults"
+
 	"github.com/progresskit/progresskit/constructs/assets"
 	"github.com/progresskit/progresskit/constructs/compliance"
 	"github.com/progresskit/progresskit/constructs/identity"
@@ -56,13 +58,6 @@ type Ec2Service struct {
 	Group        awsautoscaling.AutoScalingGroup
 	LoadBalancer *loadbalancer.LoadBalancer
 	Alarms       []awscloudwatch.Alarm
-}
-
-func orInt(v, def int) int {
-	if v == 0 {
-		return def
-	}
-	return v
 }
 
 // New deploys the variant.
@@ -145,13 +140,13 @@ func New(scope constructs.Construct, id string, props *Props) *Ec2Service {
 			Volume:     awsec2.BlockDeviceVolume_Ebs(jsii.Number(rootVolumeGiB), &awsec2.EbsDeviceOptions{Encrypted: jsii.Bool(true), VolumeType: awsec2.EbsDeviceVolumeType_GP3}),
 		}},
 	})
-	minN := orInt(props.Min, DefaultMin)
+	minN := defaults.Int(props.Min, DefaultMin)
 	s.Group = awsautoscaling.NewAutoScalingGroup(c, jsii.String("Group"), &awsautoscaling.AutoScalingGroupProps{
 		Vpc:            props.Network.Vpc,
 		VpcSubnets:     props.Network.ServiceSubnets,
 		LaunchTemplate: lt,
 		MinCapacity:    jsii.Number(float64(minN)),
-		MaxCapacity:    jsii.Number(float64(max(orInt(props.Max, DefaultMax), minN))),
+		MaxCapacity:    jsii.Number(float64(max(defaults.Int(props.Max, DefaultMax), minN))),
 		HealthChecks: awsautoscaling.HealthChecks_WithAdditionalChecks(&awsautoscaling.AdditionalHealthChecksOptions{
 			AdditionalTypes: &[]awsautoscaling.AdditionalHealthCheckType{awsautoscaling.AdditionalHealthCheckType_ELB},
 			GracePeriod:     awscdk.Duration_Minutes(jsii.Number(3)),

@@ -18,6 +18,8 @@ import (
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
 
+	"github.com/progresskit/progresskit/constructs/defaults"
+
 	"github.com/progresskit/progresskit/constructs/assets"
 	"github.com/progresskit/progresskit/constructs/compliance"
 	"github.com/progresskit/progresskit/constructs/identity"
@@ -71,13 +73,6 @@ type FargateService struct {
 	Alarms       []awscloudwatch.Alarm
 }
 
-func orInt(v, def int) int {
-	if v == 0 {
-		return def
-	}
-	return v
-}
-
 // New deploys the variant.
 func New(scope constructs.Construct, id string, props *Props) *FargateService {
 	if props == nil || props.Table == nil || props.Identity == nil {
@@ -85,14 +80,8 @@ func New(scope constructs.Construct, id string, props *Props) *FargateService {
 	}
 	c := constructs.NewConstruct(scope, &id)
 	f := &FargateService{Construct: c}
-	removal := awscdk.RemovalPolicy_RETAIN
-	if props.Disposable {
-		removal = awscdk.RemovalPolicy_DESTROY
-	}
-	retention := props.LogRetention
-	if retention == "" {
-		retention = awslogs.RetentionDays_ONE_MONTH
-	}
+	removal := defaults.Removal(props.Disposable)
+	retention := defaults.Retention(props.LogRetention)
 	net := props.Network
 	if net == nil {
 		net = network.New(c, "Network", &network.Props{Disposable: props.Disposable, LogRetentionDays: retention})
@@ -119,8 +108,8 @@ func New(scope constructs.Construct, id string, props *Props) *FargateService {
 	}
 
 	task := awsecs.NewFargateTaskDefinition(c, jsii.String("Task"), &awsecs.FargateTaskDefinitionProps{
-		Cpu:            jsii.Number(float64(orInt(props.CPU, DefaultCPU))),
-		MemoryLimitMiB: jsii.Number(float64(orInt(props.MemoryMiB, DefaultMemoryMiB))),
+		Cpu:            jsii.Number(float64(defaults.Int(props.CPU, DefaultCPU))),
+		MemoryLimitMiB: jsii.Number(float64(defaults.Int(props.MemoryMiB, DefaultMemoryMiB))),
 		RuntimePlatform: &awsecs.RuntimePlatform{
 			CpuArchitecture:       awsecs.CpuArchitecture_ARM64(),
 			OperatingSystemFamily: awsecs.OperatingSystemFamily_LINUX(),
@@ -156,7 +145,7 @@ func New(scope constructs.Construct, id string, props *Props) *FargateService {
 			{CapacityProvider: jsii.String("FARGATE_SPOT"), Weight: jsii.Number(3)},
 		}
 	}
-	minTasks := orInt(props.MinTasks, DefaultMinTasks)
+	minTasks := defaults.Int(props.MinTasks, DefaultMinTasks)
 	f.Service = awsecs.NewFargateService(c, jsii.String("Service"), &awsecs.FargateServiceProps{
 		Cluster:                    cluster,
 		TaskDefinition:             task,
@@ -183,7 +172,7 @@ func New(scope constructs.Construct, id string, props *Props) *FargateService {
 
 	scaling := f.Service.AutoScaleTaskCount(&awsapplicationautoscaling.EnableScalingProps{
 		MinCapacity: jsii.Number(float64(minTasks)),
-		MaxCapacity: jsii.Number(float64(max(orInt(props.MaxTasks, DefaultMaxTasks), minTasks))),
+		MaxCapacity: jsii.Number(float64(max(defaults.Int(props.MaxTasks, DefaultMaxTasks), minTasks))),
 	})
 	scaling.ScaleOnCpuUtilization(jsii.String("Cpu"), &awsecs.CpuUtilizationScalingProps{TargetUtilizationPercent: jsii.Number(DefaultCPUTarget)})
 	scaling.ScaleOnRequestCount(jsii.String("Requests"), &awsecs.RequestCountScalingProps{

@@ -11,6 +11,8 @@ import (
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
 
+	"github.com/progresskit/progresskit/constructs/defaults"
+
 	"github.com/progresskit/progresskit/constructs/compliance"
 	"github.com/progresskit/progresskit/service/auth"
 )
@@ -57,10 +59,7 @@ func New(scope constructs.Construct, id string, props *Props) *Identity {
 	}
 	pool := props.ExistingUserPool
 	if pool == nil {
-		removal, protect := awscdk.RemovalPolicy_RETAIN, true
-		if props.Disposable {
-			removal, protect = awscdk.RemovalPolicy_DESTROY, false
-		}
+		removal, protect := defaults.Removal(props.Disposable), !props.Disposable
 		pool = awscognito.NewUserPool(c, jsii.String("UserPool"), &awscognito.UserPoolProps{
 			SelfSignUpEnabled: jsii.Bool(false),
 			SignInAliases:     &awscognito.SignInAliases{Email: jsii.Bool(true)},

@@ -18,6 +18,8 @@ import (
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
 
+	"github.com/progresskit/progresskit/constructs/defaults"
+
 	"github.com/progresskit/progresskit/constructs/assets"
 	"github.com/progresskit/progresskit/constructs/compliance"
 	"github.com/progresskit/progresskit/constructs/identity"
@@ -32,7 +34,6 @@ const (
 	DefaultTimeoutSeconds = 10
 	DefaultThrottleRate   = 100
 	DefaultThrottleBurst  = 200
-	DefaultLogRetention   = awslogs.RetentionDays_ONE_MONTH
 )
 
 // Environment variables the bootstrap reads (service/cmd/bootstrap).
@@ -83,13 +84,6 @@ type LambdaService struct {
 	Alarms   []awscloudwatch.Alarm
 }
 
-func orInt(v, def int) int {
-	if v == 0 {
-		return def
-	}
-	return v
-}
-
 // New deploys the variant.
 func New(scope constructs.Construct, id string, props *Props) *LambdaService {
 	if props == nil || props.Table == nil || props.Identity == nil {
@@ -104,14 +98,8 @@ func New(scope constructs.Construct, id string, props *Props) *LambdaService {
 			panic(err.Error())
 		}
 	}
-	retention := props.LogRetention
-	if retention == "" {
-		retention = DefaultLogRetention
-	}
-	removal := awscdk.RemovalPolicy_RETAIN
-	if props.Disposable {
-		removal = awscdk.RemovalPolicy_DESTROY
-	}
+	retention := defaults.Retention(props.LogRetention)
+	removal := defaults.Removal(props.Disposable)
 	obs := props.Observability
 	if obs == nil {
 		obs = observability.New(c, "Observability", nil)
@@ -123,8 +111,8 @@ func New(scope constructs.Construct, id string, props *Props) *LambdaService {
 		Architecture: awslambda.Architecture_ARM_64(),
 		Handler:      jsii.String("bootstrap"),
 		Code:         code,
-		MemorySize:   jsii.Number(float64(orInt(props.MemoryMB, DefaultMemoryMB))),
-		Timeout:      awscdk.Duration_Seconds(jsii.Number(float64(orInt(props.TimeoutSeconds, DefaultTimeoutSeconds)))),
+		MemorySize:   jsii.Number(float64(defaults.Int(props.MemoryMB, DefaultMemoryMB))),
+		Timeout:      awscdk.Duration_Seconds(jsii.Number(float64(defaults.Int(props.TimeoutSeconds, DefaultTimeoutSeconds)))),
 		LogGroup:     fnLogs,
 		Tracing:      awslambda.Tracing_ACTIVE,
 		Description:  jsii.String("progresskit progress API"),
@@ -148,8 +136,8 @@ func New(scope constructs.Construct, id string, props *Props) *LambdaService {
 		Format:         jsii.String(accessLogFormat),
 	})
 	stage.SetDefaultRouteSettings(&awsapigatewayv2.CfnStage_RouteSettingsProperty{
-		ThrottlingRateLimit:  jsii.Number(float64(orInt(props.ThrottleRate, DefaultThrottleRate))),
-		ThrottlingBurstLimit: jsii.Number(float64(orInt(props.ThrottleBurst, DefaultThrottleBurst))),
+		ThrottlingRateLimit:  jsii.Number(float64(defaults.Int(props.ThrottleRate, DefaultThrottleRate))),
+		ThrottlingBurstLimit: jsii.Number(float64(defaults.Int(props.ThrottleBurst, DefaultThrottleBurst))),
 	})
 
 	integration := awsapigatewayv2integrations.NewHttpLambdaIntegration(jsii.String("Integration"), s.Function, &awsapigatewayv2integrations.HttpLambdaIntegrationProps{

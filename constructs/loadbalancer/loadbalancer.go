@@ -13,6 +13,8 @@ import (
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
 
+	"github.com/progresskit/progresskit/constructs/defaults"
+
 	"github.com/progresskit/progresskit/constructs/compliance"
 )
 
@@ -44,10 +46,7 @@ type LoadBalancer struct {
 func New(scope constructs.Construct, id string, props *Props) *LoadBalancer {
 	c := constructs.NewConstruct(scope, &id)
 	lb := &LoadBalancer{Construct: c, HTTPS: props.Certificate != nil}
-	removal := awscdk.RemovalPolicy_RETAIN
-	if props.Disposable {
-		removal = awscdk.RemovalPolicy_DESTROY
-	}
+	removal := defaults.Removal(props.Disposable)
 	logs := awss3.NewBucket(c, jsii.String("AccessLogs"), &awss3.BucketProps{
 		// ALB access logs support only SSE-S3.
 		Encryption:        awss3.BucketEncryption_S3_MANAGED,

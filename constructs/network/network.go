@@ -6,11 +6,12 @@
 package network
 
 import (
-	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsec2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslogs"
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
+
+	"github.com/progresskit/progresskit/constructs/defaults"
 )
 
 // DefaultMaxAzs spreads the service over two zones.
@@ -71,14 +72,8 @@ func New(scope constructs.Construct, id string, props *Props) *Network {
 			"DynamoDB": {Service: awsec2.GatewayVpcEndpointAwsService_DYNAMODB()},
 		},
 	})
-	removal := awscdk.RemovalPolicy_RETAIN
-	if props.Disposable {
-		removal = awscdk.RemovalPolicy_DESTROY
-	}
-	retention := props.LogRetentionDays
-	if retention == "" {
-		retention = awslogs.RetentionDays_ONE_MONTH
-	}
+	removal := defaults.Removal(props.Disposable)
+	retention := defaults.Retention(props.LogRetentionDays)
 	flowLogs := awslogs.NewLogGroup(c, jsii.String("FlowLogs"), &awslogs.LogGroupProps{Retention: retention, RemovalPolicy: removal})
 	vpc.AddFlowLog(jsii.String("FlowLog"), &awsec2.FlowLogOptions{
 		Destination: awsec2.FlowLogDestination_ToCloudWatchLogs(flowLogs, nil),

@@ -3,11 +3,12 @@
 package table
 
 import (
-	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsdynamodb"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awskms"
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
+
+	"github.com/progresskit/progresskit/constructs/defaults"
 
 	"github.com/progresskit/progresskit/service/store/dynamoschema"
 )
@@ -46,10 +47,7 @@ func New(scope constructs.Construct, id string, props *Props) *ProgressTable {
 	if t.Table != nil {
 		return t
 	}
-	removal, protect := awscdk.RemovalPolicy_RETAIN, true
-	if props.Disposable {
-		removal, protect = awscdk.RemovalPolicy_DESTROY, false
-	}
+	removal, protect := defaults.Removal(props.Disposable), !props.Disposable
 	enc := awsdynamodb.TableEncryption_AWS_MANAGED
 	if props.EncryptionKey != nil {
 		enc = awsdynamodb.TableEncryption_CUSTOMER_MANAGED

@@ -26,6 +26,10 @@ start)
 stop)
   if [ -f "$dir/pid" ]; then
     pid=$(cat "$dir/pid")
+    if ! kill -0 "$pid" 2>/dev/null; then
+      echo "dynalite (pid $pid) had exited before the end of the tests; its log:" >&2
+      tail -n 40 "$dir/server.log" >&2 || true
+    fi
     kill "$pid" 2>/dev/null || true
     while kill -0 "$pid" 2>/dev/null; do sleep 0.1; done
   fi
