@@ -1,9 +1,7 @@
 package stacks
 
 import (
-	"fmt"
 	"slices"
-	"strings"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/jsii-runtime-go"
@@ -11,9 +9,6 @@ import (
 	"github.com/progresskit/progresskit/cdk/config"
 	"github.com/progresskit/progresskit/constructs/compliance"
 )
-
-// Available lists the architectures this version can synthesize.
-var Available = []string{config.ArchLambda, config.ArchFargate, config.ArchEC2}
 
 // Built is what Build created, for tests and the cost estimate.
 type Built struct {
@@ -42,14 +37,6 @@ func Build(app awscdk.App) (*Built, error) {
 		return nil, err
 	}
 	arches := sel.Arches
-	if ctx(config.ContextArch) == config.ArchAll {
-		arches = Available
-	}
-	for _, a := range arches {
-		if !slices.Contains(Available, a) {
-			return nil, fmt.Errorf("arch %q is not yet available in this version; available: %s", a, strings.Join(Available, ", "))
-		}
-	}
 	s := sel.Settings
 	env := &awscdk.Environment{Region: jsii.String(s.Region)}
 	if s.Account != "" {
