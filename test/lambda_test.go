@@ -348,3 +348,31 @@ func TestLambdaBootstrapLinksNoSQLDrivers(t *testing.T) {
 	}
 	t.Logf("bootstrap (%s, stripped): %.1f MiB", filepath.Base(bootstrapBin), float64(fi.Size())/(1<<20))
 }
+
+// Headers survive the round trip through the event and response formats.
+func TestLambdaHeaders(t *testing.T) {
+	gw, _ := lambdaTarget(t, true)
+	client := &http.Client{Transport: gw}
+	req, _ := http.NewRequest("GET", "https://api.example.com/healthz", nil)
+	req.Header.Set("X-Request-Id", "trace-42")
+	res, err := client.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(res.Body)
+	if res.StatusCode != 200 || res.Header.Get("Content-Type") != "application/json" || res.Header.Get("X-Request-Id") != "trace-42" ||
+		res.Header.Get("Cache-Control") != "no-store" || string(body) != "{\"status\":\"ok\"}\n" {
+		t.Fatalf("healthz through Lambda: %d %v %q", res.StatusCode, res.Header, body)
+	}
+	tok, _ := devTokens(t, "u1")
+	req, _ = http.NewRequest("PUT", "https://api.example.com/v1/users/u1/courses/c1", strings.NewReader("{}"))
+	req.Header.Set("Authorization", "Bearer "+tok)
+	req.Header.Set("Content-Type", "application/json")
+	res, err = client.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.StatusCode != 405 || res.Header.Get("Allow") != "DELETE, GET" {
+		t.Fatalf("405 through Lambda: %d Allow=%q", res.StatusCode, res.Header.Get("Allow"))
+	}
+}
