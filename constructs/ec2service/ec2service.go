@@ -67,10 +67,7 @@ func New(scope constructs.Construct, id string, props *Props) *Ec2Service {
 	}
 	c := constructs.NewConstruct(scope, &id)
 	s := &Ec2Service{Construct: c}
-	obs := props.Observability
-	if obs == nil {
-		obs = observability.New(c, "Observability", nil)
-	}
+	obs := observability.OrNew(c, props.Observability)
 	binPath, err := assets.Path(assets.ServerDir, "progress-arm64")
 	if err != nil {
 		panic(err.Error())

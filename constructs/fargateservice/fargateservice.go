@@ -86,10 +86,7 @@ func New(scope constructs.Construct, id string, props *Props) *FargateService {
 	if net == nil {
 		net = network.New(c, "Network", &network.Props{Disposable: props.Disposable, LogRetentionDays: retention})
 	}
-	obs := props.Observability
-	if obs == nil {
-		obs = observability.New(c, "Observability", nil)
-	}
+	obs := observability.OrNew(c, props.Observability)
 	cluster := props.Cluster
 	if cluster == nil {
 		cluster = awsecs.NewCluster(c, jsii.String("Cluster"), &awsecs.ClusterProps{

@@ -100,10 +100,7 @@ func New(scope constructs.Construct, id string, props *Props) *LambdaService {
 	}
 	retention := defaults.Retention(props.LogRetention)
 	removal := defaults.Removal(props.Disposable)
-	obs := props.Observability
-	if obs == nil {
-		obs = observability.New(c, "Observability", nil)
-	}
+	obs := observability.OrNew(c, props.Observability)
 
 	fnLogs := awslogs.NewLogGroup(c, jsii.String("FunctionLogs"), &awslogs.LogGroupProps{Retention: retention, RemovalPolicy: removal})
 	s.Function = awslambda.NewFunction(c, jsii.String("Function"), &awslambda.FunctionProps{

@@ -70,6 +70,15 @@ func New(scope constructs.Construct, id string, props *Props) *Observability {
 	return o
 }
 
+// OrNew returns o, or a new Observability (a topic without subscribers)
+// under scope when the caller passed none.
+func OrNew(scope constructs.Construct, o *Observability) *Observability {
+	if o != nil {
+		return o
+	}
+	return New(scope, "Observability", nil)
+}
+
 // Alarm creates an alarm on metric above threshold and sends it (and its
 // recovery) to the topic.
 func (o *Observability) Alarm(scope constructs.Construct, id, description string, metric awscloudwatch.IMetric, threshold float64) awscloudwatch.Alarm {
