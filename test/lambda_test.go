@@ -21,6 +21,7 @@ import (
 	"github.com/golang-jwt/jwt/v5"
 
 	"github.com/progresskit/progresskit/service/auth"
+	"github.com/progresskit/progresskit/service/lambdaenv"
 	"github.com/progresskit/progresskit/service/probe"
 	"github.com/progresskit/progresskit/test/testenv"
 )
@@ -248,8 +249,8 @@ func lambdaTarget(t *testing.T, base64Req bool) (*apiGateway, *exec.Cmd) {
 	table, _, _ = strings.Cut(table, "?")
 	rt := newRuntimeAPI(t)
 	cmd := startBootstrap(t, rt,
-		"PROGRESS_TABLE="+table, "PROGRESS_AUTH=apigw", "PROGRESS_AUDIENCE="+auth.DevAudience,
-		"AWS_ENDPOINT_URL_DYNAMODB="+testenv.DynamoEndpoint(t), "PROGRESS_FAULT_HEADER=X-Progress-Fault")
+		lambdaenv.Table+"="+table, lambdaenv.Auth+"="+auth.ModeAPIGW, lambdaenv.Audience+"="+auth.DevAudience,
+		"AWS_ENDPOINT_URL_DYNAMODB="+testenv.DynamoEndpoint(t), lambdaenv.FaultHeader+"=X-Progress-Fault")
 	return &apiGateway{rt: rt, key: devKey, base64Req: base64Req}, cmd
 }
 

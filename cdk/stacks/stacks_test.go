@@ -20,6 +20,7 @@ import (
 	"github.com/progresskit/progresskit/constructs/lambdaservice"
 	"github.com/progresskit/progresskit/constructs/table"
 	"github.com/progresskit/progresskit/service/api"
+	"github.com/progresskit/progresskit/service/lambdaenv"
 	"github.com/progresskit/progresskit/service/store/dynamoschema"
 )
 
@@ -185,7 +186,7 @@ func TestLambdaStack(t *testing.T) {
 					"Timeout":       s.Sizing.LambdaTimeoutSecs,
 					"TracingConfig": map[string]any{"Mode": "Active"},
 					"Environment": map[string]any{"Variables": assertions.Match_ObjectLike(&map[string]any{
-						lambdaservice.EnvAuth: "apigw",
+						lambdaenv.Auth: "apigw",
 					})},
 				})
 			})

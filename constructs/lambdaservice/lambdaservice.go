@@ -26,6 +26,7 @@ import (
 	"github.com/progresskit/progresskit/constructs/observability"
 	"github.com/progresskit/progresskit/constructs/table"
 	"github.com/progresskit/progresskit/service/auth"
+	"github.com/progresskit/progresskit/service/lambdaenv"
 )
 
 // Defaults a caller can override.
@@ -34,13 +35,6 @@ const (
 	DefaultTimeoutSeconds = 10
 	DefaultThrottleRate   = 100
 	DefaultThrottleBurst  = 200
-)
-
-// Environment variables the bootstrap reads (service/cmd/bootstrap).
-const (
-	EnvTable    = "PROGRESS_TABLE"
-	EnvAuth     = "PROGRESS_AUTH"
-	EnvAudience = "PROGRESS_AUDIENCE"
 )
 
 // Route is one API route and whether it needs a token.
@@ -114,9 +108,9 @@ func New(scope constructs.Construct, id string, props *Props) *LambdaService {
 		Tracing:      awslambda.Tracing_ACTIVE,
 		Description:  jsii.String("progresskit progress API"),
 		Environment: &map[string]*string{
-			EnvTable:    props.Table.TableName(),
-			EnvAuth:     jsii.String(auth.ModeAPIGW),
-			EnvAudience: awscdk.Fn_Join(jsii.String(","), &props.Identity.Audiences),
+			lambdaenv.Table:    props.Table.TableName(),
+			lambdaenv.Auth:     jsii.String(auth.ModeAPIGW),
+			lambdaenv.Audience: awscdk.Fn_Join(jsii.String(","), &props.Identity.Audiences),
 		},
 	})
 	compliance.LambdaFunction(s.Function)

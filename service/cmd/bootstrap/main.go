@@ -13,17 +13,8 @@ import (
 
 	"github.com/progresskit/progresskit/service/api"
 	"github.com/progresskit/progresskit/service/auth"
+	"github.com/progresskit/progresskit/service/lambdaenv"
 	"github.com/progresskit/progresskit/service/store/dynamostore"
-)
-
-// Environment variables the Lambda construct sets.
-const (
-	EnvTable    = "PROGRESS_TABLE"
-	EnvAuth     = "PROGRESS_AUTH"
-	EnvAudience = "PROGRESS_AUDIENCE"
-	// EnvFaultHeader names a header that makes a request panic, for the
-	// end-to-end test of panic recovery; unset in every deployment.
-	EnvFaultHeader = "PROGRESS_FAULT_HEADER"
 )
 
 func main() {
@@ -40,23 +31,23 @@ func main() {
 
 // setup builds the handler once per sandbox.
 func setup(ctx context.Context, log *slog.Logger, getenv func(string) string) (http.Handler, error) {
-	table := getenv(EnvTable)
+	table := getenv(lambdaenv.Table)
 	if table == "" {
-		return nil, fmt.Errorf("%s is not set", EnvTable)
+		return nil, fmt.Errorf("%s is not set", lambdaenv.Table)
 	}
-	if mode := getenv(EnvAuth); mode != auth.ModeAPIGW {
-		return nil, fmt.Errorf("%s=%q: the Lambda runtime only runs behind API Gateway's JWT authorizer (%s=%s)", EnvAuth, mode, EnvAuth, auth.ModeAPIGW)
+	if mode := getenv(lambdaenv.Auth); mode != auth.ModeAPIGW {
+		return nil, fmt.Errorf("%s=%q: the Lambda runtime only runs behind API Gateway's JWT authorizer (%s=%s)", lambdaenv.Auth, mode, lambdaenv.Auth, auth.ModeAPIGW)
 	}
-	authn, err := auth.NewAPIGateway(authorizerClaims, auth.ParseAudiences(getenv(EnvAudience)))
+	authn, err := auth.NewAPIGateway(authorizerClaims, auth.ParseAudiences(getenv(lambdaenv.Audience)))
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", EnvAudience, err)
+		return nil, fmt.Errorf("%s: %w", lambdaenv.Audience, err)
 	}
 	st, err := dynamostore.Open(ctx, dynamostore.Options{Table: table})
 	if err != nil {
 		return nil, err
 	}
 	opts := []api.Option{api.WithLogger(log)}
-	if h := getenv(EnvFaultHeader); h != "" {
+	if h := getenv(lambdaenv.FaultHeader); h != "" {
 		log.Warn("fault injection is on", "header", h)
 		opts = append(opts, api.WithFaultInjection(h))
 	}
