@@ -13,6 +13,7 @@ import (
 
 	"github.com/progresskit/progresskit/constructs/assets"
 	"github.com/progresskit/progresskit/service/probe"
+	"github.com/progresskit/progresskit/service/store/dynamostore"
 	"github.com/progresskit/progresskit/test/testenv"
 )
 
@@ -76,14 +77,18 @@ func TestContainerImage(t *testing.T) {
 	}
 
 	iss := testenv.NewIssuer(t, "127.0.0.1:0")
-	storeURL := testenv.DynamoTable(t)
+	opts, err := dynamostore.ParseURL(testenv.DynamoTable(t))
+	if err != nil {
+		t.Fatal(err)
+	}
 	// Inside slirp4netns the host's loopback is 10.0.2.2.
 	toHost := func(u string) string { return strings.Replace(u, "127.0.0.1", "10.0.2.2", 1) }
+	storeURL := "dynamodb://" + opts.Table + "?region=us-east-1&endpoint=" + toHost(opts.Endpoint)
 	port := freePort(t)
 	id := p.must("run", "--detach", "--name", "progress-smoke",
 		"--ulimit", "nofile=4096:4096", "--ulimit", "nproc=4096:4096",
 		"--network", "slirp4netns:allow_host_loopback=true", "--publish", "127.0.0.1:"+port+":8080",
-		"--env", "PROGRESS_STORE="+toHost(strings.ReplaceAll(storeURL, "%3A", ":")),
+		"--env", "PROGRESS_STORE="+storeURL,
 		"--env", "PROGRESS_AUTH=jwks", "--env", "PROGRESS_JWKS_URL="+toHost(iss.JWKSURL),
 		"--env", "PROGRESS_ISSUER="+iss.Issuer, "--env", "PROGRESS_AUDIENCE="+iss.Audience,
 		"--env", "AWS_ACCESS_KEY_ID=local", "--env", "AWS_SECRET_ACCESS_KEY=local",

@@ -23,6 +23,7 @@ import (
 	"github.com/progresskit/progresskit/service/auth"
 	"github.com/progresskit/progresskit/service/lambdaenv"
 	"github.com/progresskit/progresskit/service/probe"
+	"github.com/progresskit/progresskit/service/store/dynamostore"
 	"github.com/progresskit/progresskit/test/testenv"
 )
 
@@ -245,8 +246,11 @@ func startBootstrap(t *testing.T, rt *runtimeAPI, env ...string) *exec.Cmd {
 }
 
 func lambdaTarget(t *testing.T, base64Req bool) (*apiGateway, *exec.Cmd) {
-	table := strings.TrimPrefix(testenv.DynamoTable(t), "dynamodb://")
-	table, _, _ = strings.Cut(table, "?")
+	opts, err := dynamostore.ParseURL(testenv.DynamoTable(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	table := opts.Table
 	rt := newRuntimeAPI(t)
 	cmd := startBootstrap(t, rt,
 		lambdaenv.Table+"="+table, lambdaenv.Auth+"="+auth.ModeAPIGW, lambdaenv.Audience+"="+auth.DevAudience,

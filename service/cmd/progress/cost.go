@@ -85,10 +85,10 @@ func (c *costFlags) inputs() (*cost.Model, cost.Traffic, cost.Sizing, error) {
 	if region == "" {
 		region = sel.Settings.Region
 	}
-	m, err := cost.NewModel(region)
 	if *c.format != "table" && *c.format != "json" {
 		return nil, t, s, fmt.Errorf("--format %q: use table or json", *c.format)
 	}
+	m, err := cost.NewModel(region)
 	return m, t, s, err
 }
 

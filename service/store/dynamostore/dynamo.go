@@ -162,11 +162,7 @@ func (s *Store) read(ctx context.Context, k store.Key) (*progress.Course, int64,
 	if err != nil {
 		return nil, 0, fmt.Errorf("dynamodb item %s/%s: bad version %q", k.UserID, k.CourseID, ver.Value)
 	}
-	raw, err := gunzip(doc.Value)
-	if err != nil {
-		return nil, 0, fmt.Errorf("dynamodb item %s/%s: %w", k.UserID, k.CourseID, err)
-	}
-	c, err := store.DecodeCourse(k, raw)
+	c, err := decodeDoc(k, doc.Value)
 	return c, v, err
 }
 
@@ -302,11 +298,7 @@ func (s *Store) Scan(ctx context.Context, fn func(*progress.Course) error) error
 				return errors.New("dynamodb scan: item without keys or doc")
 			}
 			k := store.Key{UserID: strings.TrimPrefix(pk.Value, dynamoschema.PartitionPrefix), CourseID: strings.TrimPrefix(sk.Value, dynamoschema.SortPrefix)}
-			raw, err := gunzip(doc.Value)
-			if err != nil {
-				return fmt.Errorf("dynamodb item %s/%s: %w", k.UserID, k.CourseID, err)
-			}
-			c, err := store.DecodeCourse(k, raw)
+			c, err := decodeDoc(k, doc.Value)
 			if err != nil {
 				return err
 			}
@@ -363,11 +355,16 @@ func gzipBytes(b []byte) ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
-func gunzip(b []byte) ([]byte, error) {
+// decodeDoc reads an item's gzip-compressed course document.
+func decodeDoc(k store.Key, b []byte) (*progress.Course, error) {
 	r, err := gzip.NewReader(bytes.NewReader(b))
 	if err != nil {
-		return nil, fmt.Errorf("doc is not gzip: %w", err)
+		return nil, fmt.Errorf("dynamodb item %s/%s: doc is not gzip: %w", k.UserID, k.CourseID, err)
 	}
 	defer r.Close()
-	return io.ReadAll(io.LimitReader(r, 16<<20))
+	raw, err := io.ReadAll(io.LimitReader(r, 16<<20))
+	if err != nil {
+		return nil, fmt.Errorf("dynamodb item %s/%s: %w", k.UserID, k.CourseID, err)
+	}
+	return store.DecodeCourse(k, raw)
 }
