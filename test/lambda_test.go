@@ -21,8 +21,8 @@ import (
 	"github.com/golang-jwt/jwt/v5"
 
 	"github.com/progresskit/progresskit/service/auth"
-	"github.com/progresskit/progresskit/service/lambdaenv"
 	"github.com/progresskit/progresskit/service/probe"
+	"github.com/progresskit/progresskit/service/settings"
 	"github.com/progresskit/progresskit/service/store/dynamostore"
 	"github.com/progresskit/progresskit/test/testenv"
 )
@@ -253,8 +253,8 @@ func lambdaTarget(t *testing.T, base64Req bool) (*apiGateway, *exec.Cmd) {
 	table := opts.Table
 	rt := newRuntimeAPI(t)
 	cmd := startBootstrap(t, rt,
-		lambdaenv.Table+"="+table, lambdaenv.Auth+"="+auth.ModeAPIGW, lambdaenv.Audience+"="+auth.DevAudience,
-		"AWS_ENDPOINT_URL_DYNAMODB="+testenv.DynamoEndpoint(t), lambdaenv.FaultHeader+"=X-Progress-Fault")
+		settings.Table.Env+"="+table, settings.Auth.Env+"="+settings.AuthAPIGW, settings.Audience.Env+"="+auth.DevAudience,
+		"AWS_ENDPOINT_URL_DYNAMODB="+testenv.DynamoEndpoint(t), settings.FaultHeader.Env+"=X-Progress-Fault")
 	return &apiGateway{rt: rt, key: devKey, base64Req: base64Req}, cmd
 }
 

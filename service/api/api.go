@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/progresskit/progresskit/service/auth"
+	"github.com/progresskit/progresskit/service/settings"
 	"github.com/progresskit/progresskit/service/store"
 )
 
@@ -79,8 +80,8 @@ func Routes() []Route { return (&handler{}).routes() }
 
 func (h *handler) routes() []Route {
 	rts := []Route{
-		{Pattern: "/healthz", Public: true, serve: map[string]http.HandlerFunc{http.MethodGet: h.healthz}},
-		{Pattern: "/readyz", Public: true, serve: map[string]http.HandlerFunc{http.MethodGet: h.readyz}},
+		{Pattern: settings.HealthPath, Public: true, serve: map[string]http.HandlerFunc{http.MethodGet: h.healthz}},
+		{Pattern: settings.ReadyPath, Public: true, serve: map[string]http.HandlerFunc{http.MethodGet: h.readyz}},
 		{Pattern: "/v1/users/{userId}/courses", serve: map[string]http.HandlerFunc{http.MethodGet: h.listCourses}},
 		{Pattern: "/v1/users/{userId}/courses/{courseId}", serve: map[string]http.HandlerFunc{
 			http.MethodGet: h.getCourse, http.MethodDelete: h.resetCourse}},

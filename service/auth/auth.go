@@ -9,18 +9,8 @@ import (
 	"time"
 
 	"github.com/golang-jwt/jwt/v5"
+	"github.com/progresskit/progresskit/service/settings"
 )
-
-// Modes of `progress serve --auth`.
-const (
-	ModeJWKS  = "jwks"
-	ModeDev   = "dev"
-	ModeAPIGW = "apigw"
-)
-
-// AdminGroup is the Cognito group whose members may read and write any
-// user's progress.
-const AdminGroup = "progress-admin"
 
 // Leeway absorbs clock drift between the issuer and this server.
 const Leeway = 60 * time.Second
@@ -99,7 +89,7 @@ func principalFrom(c Claims, audiences []string) (Principal, error) {
 	if c.Subject == "" {
 		return Principal{}, &Error{"token has no subject (sub)"}
 	}
-	return Principal{Subject: c.Subject, Admin: slices.Contains(c.Groups, AdminGroup)}, nil
+	return Principal{Subject: c.Subject, Admin: slices.Contains(c.Groups, settings.AdminGroup)}, nil
 }
 
 func describe(err error) string {

@@ -15,6 +15,7 @@ import (
 
 	"github.com/MicahParks/jwkset"
 	"github.com/golang-jwt/jwt/v5"
+	"github.com/progresskit/progresskit/service/settings"
 )
 
 const (
@@ -111,7 +112,7 @@ func TestJWKS(t *testing.T) {
 	}{
 		{"RS256", sign(t, jwt.SigningMethodRS256, "rsa1", f.rsaKey, validClaims()), true, false, ""},
 		{"ES256", sign(t, jwt.SigningMethodES256, "ec1", f.ecKey, validClaims()), true, false, ""},
-		{"admin group", sign(t, jwt.SigningMethodRS256, "rsa1", f.rsaKey, with(func(c *Claims) { c.Groups = []string{"x", AdminGroup} })), true, true, ""},
+		{"admin group", sign(t, jwt.SigningMethodRS256, "rsa1", f.rsaKey, with(func(c *Claims) { c.Groups = []string{"x", settings.AdminGroup} })), true, true, ""},
 		{"cognito access token with client_id", sign(t, jwt.SigningMethodRS256, "rsa1", f.rsaKey, with(func(c *Claims) { c.Audience = nil; c.ClientID = testAudience })), true, false, ""},
 		{"expired within leeway", sign(t, jwt.SigningMethodRS256, "rsa1", f.rsaKey, with(func(c *Claims) { c.ExpiresAt = ago(30 * time.Second) })), true, false, ""},
 		{"expired", sign(t, jwt.SigningMethodRS256, "rsa1", f.rsaKey, with(func(c *Claims) { c.ExpiresAt = ago(2 * time.Minute) })), false, false, "expired"},

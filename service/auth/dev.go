@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/golang-jwt/jwt/v5"
+	"github.com/progresskit/progresskit/service/settings"
 )
 
 // Development tokens name this issuer and audience, so that a dev token is
@@ -79,7 +80,7 @@ func DevToken(key []byte, user string, admin bool, ttl time.Duration, now time.T
 		ExpiresAt: jwt.NewNumericDate(now.Add(ttl)),
 	}}
 	if admin {
-		claims.Groups = []string{AdminGroup}
+		claims.Groups = []string{settings.AdminGroup}
 	}
 	return jwt.NewWithClaims(jwt.SigningMethodHS256, claims).SignedString(key)
 }

@@ -12,6 +12,8 @@ import (
 	"net/http"
 	"strings"
 	"time"
+
+	"github.com/progresskit/progresskit/service/settings"
 )
 
 // Target is what to probe.
@@ -153,7 +155,7 @@ func event(id, lesson, typ string, at time.Time, extra string) string {
 }
 
 func healthz(ctx context.Context, p *prober) error {
-	for _, path := range []string{"/healthz", "/readyz"} {
+	for _, path := range []string{settings.HealthPath, settings.ReadyPath} {
 		r, err := p.do(ctx, "GET", path, "", "", "")
 		if err := expect(r, err, 200, path); err != nil {
 			return err

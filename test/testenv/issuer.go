@@ -14,6 +14,7 @@ import (
 	"github.com/golang-jwt/jwt/v5"
 
 	"github.com/progresskit/progresskit/service/auth"
+	"github.com/progresskit/progresskit/service/settings"
 )
 
 // Issuer is a local OIDC-style token issuer: an RSA key whose JWKS is
@@ -66,7 +67,7 @@ func (i *Issuer) Token(t testing.TB, sub string, admin bool) string {
 		Subject: sub, Issuer: i.Issuer, IssuedAt: jwt.NewNumericDate(now), ExpiresAt: jwt.NewNumericDate(now.Add(time.Hour)),
 	}, ClientID: i.Audience}
 	if admin {
-		c.Groups = []string{auth.AdminGroup}
+		c.Groups = []string{settings.AdminGroup}
 	}
 	tok := jwt.NewWithClaims(jwt.SigningMethodRS256, c)
 	tok.Header["kid"] = "test-1"

@@ -13,7 +13,7 @@ import (
 
 	"github.com/progresskit/progresskit/service/api"
 	"github.com/progresskit/progresskit/service/auth"
-	"github.com/progresskit/progresskit/service/lambdaenv"
+	"github.com/progresskit/progresskit/service/settings"
 	"github.com/progresskit/progresskit/service/store/dynamostore"
 )
 
@@ -31,23 +31,23 @@ func main() {
 
 // setup builds the handler once per sandbox.
 func setup(ctx context.Context, log *slog.Logger, getenv func(string) string) (http.Handler, error) {
-	table := getenv(lambdaenv.Table)
+	table := getenv(settings.Table.Env)
 	if table == "" {
-		return nil, fmt.Errorf("%s is not set", lambdaenv.Table)
+		return nil, fmt.Errorf("%s is not set", settings.Table.Env)
 	}
-	if mode := getenv(lambdaenv.Auth); mode != auth.ModeAPIGW {
-		return nil, fmt.Errorf("%s=%q: the Lambda runtime only runs behind API Gateway's JWT authorizer (%s=%s)", lambdaenv.Auth, mode, lambdaenv.Auth, auth.ModeAPIGW)
+	if mode := getenv(settings.Auth.Env); mode != settings.AuthAPIGW {
+		return nil, fmt.Errorf("%s=%q: the Lambda runtime only runs behind API Gateway's JWT authorizer (%s=%s)", settings.Auth.Env, mode, settings.Auth.Env, settings.AuthAPIGW)
 	}
-	authn, err := auth.NewAPIGateway(authorizerClaims, auth.ParseAudiences(getenv(lambdaenv.Audience)))
+	authn, err := auth.NewAPIGateway(authorizerClaims, auth.ParseAudiences(getenv(settings.Audience.Env)))
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", lambdaenv.Audience, err)
+		return nil, fmt.Errorf("%s: %w", settings.Audience.Env, err)
 	}
 	st, err := dynamostore.Open(ctx, dynamostore.Options{Table: table})
 	if err != nil {
 		return nil, err
 	}
 	opts := []api.Option{api.WithLogger(log)}
-	if h := getenv(lambdaenv.FaultHeader); h != "" {
+	if h := getenv(settings.FaultHeader.Env); h != "" {
 		log.Warn("fault injection is on", "header", h)
 		opts = append(opts, api.WithFaultInjection(h))
 	}

@@ -5,8 +5,10 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"strings"
+	"strconv"
 	"time"
+
+	"github.com/progresskit/progresskit/service/settings"
 )
 
 // flagSet is a flag.FlagSet whose flags default to an environment twin:
@@ -23,9 +25,7 @@ func newFlagSet(name string, stderr io.Writer) *flagSet {
 }
 
 // EnvName is the environment twin of a flag.
-func EnvName(flagName string) string {
-	return "PROGRESS_" + strings.ToUpper(strings.ReplaceAll(flagName, "-", "_"))
-}
+var EnvName = settings.EnvName
 
 func (f *flagSet) env(name string) (string, bool) { return os.LookupEnv(EnvName(name)) }
 
@@ -38,7 +38,11 @@ func (f *flagSet) String(name, def, usage string) *string {
 
 func (f *flagSet) Bool(name string, def bool, usage string) *bool {
 	if v, ok := f.env(name); ok {
-		def = v == "1" || strings.EqualFold(v, "true")
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			f.envErr = fmt.Errorf("%s=%q: not a boolean (true, false, 1 or 0)", EnvName(name), v)
+		}
+		def = b
 	}
 	return f.FlagSet.Bool(name, def, usage+" (env "+EnvName(name)+")")
 }

@@ -7,28 +7,30 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"strconv"
 
 	"github.com/progresskit/progresskit/service/api"
 	"github.com/progresskit/progresskit/service/auth"
 	"github.com/progresskit/progresskit/service/httpserver"
+	"github.com/progresskit/progresskit/service/settings"
 	"github.com/progresskit/progresskit/service/store/storeurl"
 )
 
 // DefaultAddr keeps a first run private to this machine.
-const DefaultAddr = "127.0.0.1:8080"
+var DefaultAddr = "127.0.0.1:" + strconv.Itoa(settings.Port)
 
 func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("serve", stderr)
-	addr := fs.String("addr", DefaultAddr, "address to listen on")
-	storeURL := fs.String("store", storeurl.DefaultURL, "store URL: "+storeurl.Schemes)
-	mode := fs.String("auth", auth.ModeDev, "auth mode: jwks or dev (dev only on a loopback address)")
-	devKey := fs.String("dev-key-file", auth.DefaultDevKeyFile, "HS256 key file for --auth dev (created on first start)")
-	jwksURL := fs.String("jwks-url", "", "JWKS URL for --auth jwks")
-	issuer := fs.String("issuer", "", "expected token issuer (iss) for --auth jwks")
-	audience := fs.String("audience", "", "expected audiences (aud or client_id), comma-separated, for --auth jwks")
-	drain := fs.Duration("drain-timeout", httpserver.DefaultDrainTimeout, "how long SIGTERM waits for in-flight requests")
-	pgConns := fs.Int("pg-max-conns", 0, "PostgreSQL pool size (default: the URL's pool_max_conns, else 10)")
-	level := fs.String("log-level", "info", "debug, info, warn or error")
+	addr := fs.String(settings.Addr.Flag, DefaultAddr, "address to listen on")
+	storeURL := fs.String(settings.Store.Flag, storeurl.DefaultURL, "store URL: "+storeurl.Schemes)
+	mode := fs.String(settings.Auth.Flag, settings.AuthDev, "auth mode: jwks or dev (dev only on a loopback address)")
+	devKey := fs.String(settings.DevKeyFile.Flag, auth.DefaultDevKeyFile, "HS256 key file for --auth dev (created on first start)")
+	jwksURL := fs.String(settings.JWKSURL.Flag, "", "JWKS URL for --auth jwks")
+	issuer := fs.String(settings.Issuer.Flag, "", "expected token issuer (iss) for --auth jwks")
+	audience := fs.String(settings.Audience.Flag, "", "expected audiences (aud or client_id), comma-separated, for --auth jwks")
+	drain := fs.Duration(settings.DrainTimeout.Flag, httpserver.DefaultDrainTimeout, "how long SIGTERM waits for in-flight requests")
+	pgConns := fs.Int(settings.PGMaxConns.Flag, 0, "PostgreSQL pool size (default: the URL's pool_max_conns, else 10)")
+	level := fs.String(settings.LogLevel.Flag, "info", "debug, info, warn or error")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -64,7 +66,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 
 func newAuthenticator(ctx context.Context, log *slog.Logger, mode, addr, devKey, jwksURL, issuer, audience string) (auth.Authenticator, error) {
 	switch mode {
-	case auth.ModeDev:
+	case settings.AuthDev:
 		if !isLoopback(addr) {
 			return nil, fmt.Errorf("--auth dev is refused on %s: dev tokens are for this machine only; listen on 127.0.0.1 or use --auth jwks", addr)
 		}
@@ -74,9 +76,9 @@ func newAuthenticator(ctx context.Context, log *slog.Logger, mode, addr, devKey,
 		}
 		log.Warn("DEV AUTH: tokens are signed with a local key; never use this mode in a deployment", "dev_key_file", devKey)
 		return auth.NewDev(key), nil
-	case auth.ModeJWKS:
+	case settings.AuthJWKS:
 		return auth.NewJWKS(ctx, jwksURL, issuer, auth.ParseAudiences(audience))
-	case auth.ModeAPIGW:
+	case settings.AuthAPIGW:
 		return nil, errors.New("--auth apigw is only for the Lambda runtime, behind API Gateway's JWT authorizer")
 	default:
 		return nil, fmt.Errorf("--auth %q is not a mode; use jwks or dev (there is no mode without authentication)", mode)

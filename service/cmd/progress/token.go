@@ -8,12 +8,13 @@ import (
 
 	"github.com/progresskit/progresskit/service/auth"
 	"github.com/progresskit/progresskit/service/progress"
+	"github.com/progresskit/progresskit/service/settings"
 )
 
 func runToken(_ context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("token", stderr)
 	user := fs.String("user", "", "user id to put in sub (required)")
-	admin := fs.Bool("admin", false, "add the "+auth.AdminGroup+" group: the token may access every user")
+	admin := fs.Bool("admin", false, "add the "+settings.AdminGroup+" group: the token may access every user")
 	ttl := fs.Duration("ttl", time.Hour, "how long the token is valid")
 	keyFile := fs.String("dev-key-file", auth.DefaultDevKeyFile, "HS256 key file shared with 'progress serve --auth dev' (created if missing)")
 	if err := fs.Parse(args); err != nil {

@@ -1,0 +1,65 @@
+package settings
+
+import "strings"
+
+// EnvPrefix starts the environment twin of every flag.
+const EnvPrefix = "PROGRESS_"
+
+// EnvName is the environment twin of a flag: --dev-key-file reads
+// PROGRESS_DEV_KEY_FILE.
+func EnvName(flag string) string {
+	return EnvPrefix + strings.ToUpper(strings.ReplaceAll(flag, "-", "_"))
+}
+
+// Setting is one runtime setting. Flag is empty for settings only the
+// Lambda bootstrap reads, which has no command line.
+type Setting struct {
+	Flag string
+	Env  string
+}
+
+func flagged(flag string) Setting { return Setting{Flag: flag, Env: EnvName(flag)} }
+
+// The server's settings ('progress serve').
+var (
+	Addr         = flagged("addr")
+	Store        = flagged("store")
+	Auth         = flagged("auth")
+	DevKeyFile   = flagged("dev-key-file")
+	JWKSURL      = flagged("jwks-url")
+	Issuer       = flagged("issuer")
+	Audience     = flagged("audience")
+	DrainTimeout = flagged("drain-timeout")
+	PGMaxConns   = flagged("pg-max-conns")
+	LogLevel     = flagged("log-level")
+)
+
+// The Lambda bootstrap's settings, beside Auth and Audience.
+var (
+	// Table is the DynamoDB table name.
+	Table = Setting{Env: EnvPrefix + "TABLE"}
+	// FaultHeader names a header that makes a request panic, for the
+	// end-to-end test of panic recovery; unset in every deployment.
+	FaultHeader = Setting{Env: EnvPrefix + "FAULT_HEADER"}
+)
+
+// Auth modes (the value of Auth).
+const (
+	AuthJWKS  = "jwks"  // verify tokens against an issuer's JWKS
+	AuthDev   = "dev"   // local HS256 key, loopback only
+	AuthAPIGW = "apigw" // API Gateway's JWT authorizer verified the token
+)
+
+// AdminGroup is the Cognito group whose members may read and write any
+// learner's progress.
+const AdminGroup = "progress-admin"
+
+// Port is where the server listens in a container or on an instance.
+const Port = 8080
+
+// Health endpoints: liveness, and readiness (the store is reachable), which
+// load balancers and deploy checks probe.
+const (
+	HealthPath = "/healthz"
+	ReadyPath  = "/readyz"
+)
