@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -20,7 +19,7 @@ import (
 	"github.com/progresskit/progresskit/constructs/lambdaservice"
 	"github.com/progresskit/progresskit/constructs/table"
 	"github.com/progresskit/progresskit/service/api"
-	"github.com/progresskit/progresskit/service/lambdaenv"
+	"github.com/progresskit/progresskit/service/settings"
 	"github.com/progresskit/progresskit/service/store/dynamoschema"
 )
 
@@ -29,13 +28,7 @@ import (
 var cdkContext map[string]any
 
 func TestMain(m *testing.M) {
-	root, err := assets.Root()
-	if err == nil {
-		// The constructs deploy the binaries 'make cdk-assets' builds.
-		cmd := exec.Command("make", "-s", "cdk-assets")
-		cmd.Dir, cmd.Stdout, cmd.Stderr = root, os.Stderr, os.Stderr
-		err = cmd.Run()
-	}
+	root, err := assets.ModuleDir()
 	if err == nil {
 		var b []byte
 		if b, err = os.ReadFile(filepath.Join(root, "cdk.json")); err == nil {
@@ -186,7 +179,7 @@ func TestLambdaStack(t *testing.T) {
 					"Timeout":       s.Sizing.LambdaTimeoutSecs,
 					"TracingConfig": map[string]any{"Mode": "Active"},
 					"Environment": map[string]any{"Variables": assertions.Match_ObjectLike(&map[string]any{
-						lambdaenv.Auth: "apigw",
+						settings.Auth.Env: "apigw",
 					})},
 				})
 			})

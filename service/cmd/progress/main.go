@@ -10,6 +10,11 @@ import (
 	"os/signal"
 	"sort"
 	"syscall"
+
+	// Mozilla's roots, used only where the system has none: the FROM
+	// scratch image then verifies TLS to the JWKS and AWS APIs without a CA
+	// file copied from whichever machine built it.
+	_ "golang.org/x/crypto/x509roots/fallback"
 )
 
 // command is one subcommand of the CLI.

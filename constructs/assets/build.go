@@ -1,0 +1,100 @@
+package assets
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"sync"
+)
+
+// ModulePath is the module the binaries are built from.
+const ModulePath = "github.com/progresskit/progresskit"
+
+// DeployArch is the architecture every variant runs on (Graviton).
+const DeployArch = "arm64"
+
+// Binary is one main package of the service and how it is built.
+type Binary struct {
+	Package string   // relative to the module root
+	Name    string   // file name of the output
+	Tags    []string // build tags
+}
+
+var (
+	// Bootstrap is the Lambda runtime's entry point (provided.al2023).
+	Bootstrap = Binary{Package: "./service/cmd/bootstrap", Name: "bootstrap", Tags: []string{"lambda.norpc"}}
+	// Server is the progress CLI, which EC2 and the container run as
+	// 'progress serve'.
+	Server = Binary{Package: "./service/cmd/progress", Name: "progress"}
+)
+
+// ModuleDir is the directory of the progresskit module the working
+// directory's go.mod resolves: the repository itself, a replace target, or
+// the read-only copy in the module cache.
+var ModuleDir = sync.OnceValues(func() (string, error) {
+	out, err := goCommand("list", "-m", "-f", "{{.Dir}}", ModulePath).Output()
+	dir := strings.TrimSpace(string(out))
+	if err != nil || dir == "" {
+		detail := ""
+		if ee, ok := err.(*exec.ExitError); ok {
+			detail = ": " + strings.TrimSpace(string(ee.Stderr))
+		}
+		return "", fmt.Errorf("cannot find the %s module from %s%s; run synthesis in a module that requires it ('go get %s')", ModulePath, cwd(), detail, ModulePath)
+	}
+	return dir, nil
+})
+
+// Build compiles b for linux/goarch into outFile: static, stripped and
+// reproducible, inside the module's own directory.
+func (b Binary) Build(goarch, outFile string) error {
+	dir, err := ModuleDir()
+	if err != nil {
+		return err
+	}
+	args := []string{"build", "-trimpath", "-buildvcs=false", "-ldflags=-s -w -buildid=", "-o", outFile}
+	if len(b.Tags) > 0 {
+		args = append(args, "-tags", strings.Join(b.Tags, ","))
+	}
+	cmd := goCommand(append(args, b.Package)...)
+	cmd.Dir = dir
+	// The module's own go.mod decides, whatever the app's workspace or
+	// GOFLAGS say; the target is the deployment's, not this machine's.
+	cmd.Env = append(cmd.Env, "GOOS=linux", "GOARCH="+goarch, "CGO_ENABLED=0", "GOWORK=off", "GOFLAGS=-mod=readonly")
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if err := cmd.Run(); err != nil {
+		return fmt.Errorf("building %s (linux/%s) in %s: %v\n%s", b.Package, goarch, dir, err, stderr.String())
+	}
+	return nil
+}
+
+// goCommand runs the go command of the toolchain this program was built
+// with when it is still there (go run, go test), else the one on PATH.
+func goCommand(args ...string) *exec.Cmd {
+	tool := "go"
+	if root := runtime.GOROOT(); root != "" {
+		if p := filepath.Join(root, "bin", "go"); isFile(p) {
+			tool = p
+		}
+	}
+	cmd := exec.Command(tool, args...)
+	cmd.Env = os.Environ()
+	return cmd
+}
+
+func isFile(p string) bool {
+	st, err := os.Stat(p)
+	return err == nil && st.Mode().IsRegular()
+}
+
+func cwd() string {
+	d, err := os.Getwd()
+	if err != nil {
+		return "the working directory"
+	}
+	return d
+}

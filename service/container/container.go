@@ -1,0 +1,15 @@
+// Package container holds the Dockerfile of the progress server's image,
+// embedded so that the Fargate construct and the container test build
+// exactly this file.
+package container
+
+import _ "embed"
+
+// Dockerfile builds the FROM scratch image.
+//
+//go:embed Dockerfile
+var Dockerfile string
+
+// BinaryName is the server binary for goarch in the build context; the
+// Dockerfile picks it by the platform's TARGETARCH.
+func BinaryName(goarch string) string { return "progress-" + goarch }
