@@ -41,10 +41,13 @@ type Settings struct {
 	DefaultArch string `json:"defaultArch"`
 	// Production keeps stateful resources on delete, with deletion
 	// protection, PITR and Multi-AZ; otherwise they may be destroyed.
-	Production       bool    `json:"production"`
-	AlarmEmail       string  `json:"alarmEmail"`
+	Production bool   `json:"production"`
+	AlarmEmail string `json:"alarmEmail"`
+	// DomainName serves the API at this name with CertificateArn (ACM, in
+	// Region); HostedZoneID, optional, adds the Route 53 alias record.
 	DomainName       string  `json:"domainName"`
 	CertificateArn   string  `json:"certificateArn"`
+	HostedZoneID     string  `json:"hostedZoneId,omitempty"`
 	LogRetentionDays int     `json:"logRetentionDays"`
 	Sizing           Sizing  `json:"sizing"`
 	Traffic          Traffic `json:"traffic"`
@@ -88,6 +91,7 @@ var (
 	accountRE  = regexp.MustCompile(`^\d{12}$`)
 	emailRE    = regexp.MustCompile(`^[^@\s]+@[^@\s]+\.[^@\s]+$`)
 	certRE     = regexp.MustCompile(`^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate/[A-Za-z0-9-]+$`)
+	zoneRE     = regexp.MustCompile(`^Z[A-Z0-9]{1,31}$`)
 	domainRE   = regexp.MustCompile(`^([a-z0-9]([a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,}$`)
 	ec2TypeRE  = regexp.MustCompile(`^[a-z][a-z0-9]*g[a-z0-9]*\.[a-z0-9]+$`) // Graviton (arm64) families
 	rdsClassRE = regexp.MustCompile(`^db\.[a-z][a-z0-9]*g[a-z0-9]*\.[a-z0-9]+$`)
@@ -185,6 +189,12 @@ func (s Settings) Validate() error {
 	}
 	if s.DomainName != "" && s.CertificateArn == "" {
 		bad("domainName", "needs certificateArn for HTTPS")
+	}
+	if s.HostedZoneID != "" && !zoneRE.MatchString(s.HostedZoneID) {
+		bad("hostedZoneId", "%q is not a Route 53 hosted zone id such as Z0123456789ABCDEFGHIJ", s.HostedZoneID)
+	}
+	if s.HostedZoneID != "" && s.DomainName == "" {
+		bad("hostedZoneId", "needs domainName: the alias record is for that name")
 	}
 	if !slices.Contains(logRetentions, s.LogRetentionDays) {
 		bad("logRetentionDays", "%d is not a CloudWatch Logs retention; valid: %v", s.LogRetentionDays, logRetentions)

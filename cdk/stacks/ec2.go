@@ -33,7 +33,7 @@ func NewRdsStack(scope constructs.Construct, id string, props *RdsStackProps) *R
 	net := network.New(stack, "Network", &network.Props{Disposable: !s.Production, LogRetentionDays: Retention(s.LogRetentionDays)})
 	db := database.New(stack, "Database", &database.Props{
 		Vpc: net.Vpc, InstanceClass: s.Sizing.RDSInstanceClass, StorageGiB: s.Sizing.RDSStorageGiB,
-		BackupDays: s.Sizing.RDSBackupDays, Production: s.Production,
+		BackupDays: s.Sizing.RDSBackupDays, SingleAZ: !s.Production, Disposable: !s.Production,
 	})
 	awscdk.NewCfnOutput(stack, jsii.String("DatabaseSecretArn"), &awscdk.CfnOutputProps{Value: db.Instance.Secret().SecretArn()})
 	return &RdsStack{Stack: stack, Network: net, Database: db}
@@ -63,7 +63,7 @@ func NewEc2Stack(scope constructs.Construct, id string, props *Ec2StackProps) *E
 		Database:      props.Rds.Database.Instance,
 		Identity:      props.Identity,
 		Observability: obs,
-		Certificate:   certificate(stack, s),
+		Domain:        domain(stack, s),
 		InstanceType:  s.Sizing.EC2InstanceType,
 		Min:           s.Sizing.EC2MinInstances,
 		Max:           s.Sizing.EC2MaxInstances,

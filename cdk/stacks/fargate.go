@@ -4,10 +4,12 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awscertificatemanager"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsdynamodb"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsroute53"
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
 
 	"github.com/progresskit/progresskit/cdk/config"
+	"github.com/progresskit/progresskit/constructs/customdomain"
 	"github.com/progresskit/progresskit/constructs/fargateservice"
 	"github.com/progresskit/progresskit/constructs/identity"
 	"github.com/progresskit/progresskit/constructs/network"
@@ -39,7 +41,7 @@ func NewFargateStack(scope constructs.Construct, id string, props *FargateStackP
 		Identity:      props.Identity,
 		Observability: obs,
 		Network:       network.New(stack, "Network", &network.Props{Disposable: !s.Production, LogRetentionDays: retention}),
-		Certificate:   certificate(stack, s),
+		Domain:        domain(stack, s),
 		CPU:           s.Sizing.FargateCPU,
 		MemoryMiB:     s.Sizing.FargateMemoryMiB,
 		MinTasks:      s.Sizing.FargateMinTasks,
@@ -51,10 +53,14 @@ func NewFargateStack(scope constructs.Construct, id string, props *FargateStackP
 	return &FargateStack{Stack: stack, Service: svc}
 }
 
-// certificate imports the env's ACM certificate, if it names one.
-func certificate(scope constructs.Construct, s config.Settings) awscertificatemanager.ICertificate {
-	if s.CertificateArn == "" {
-		return nil
+// domain imports the env's certificate and hosted zone, where it names them.
+func domain(scope constructs.Construct, s config.Settings) customdomain.Props {
+	d := customdomain.Props{DomainName: s.DomainName}
+	if s.CertificateArn != "" {
+		d.Certificate = awscertificatemanager.Certificate_FromCertificateArn(scope, jsii.String("Certificate"), jsii.String(s.CertificateArn))
 	}
-	return awscertificatemanager.Certificate_FromCertificateArn(scope, jsii.String("Certificate"), jsii.String(s.CertificateArn))
+	if s.HostedZoneID != "" {
+		d.HostedZone = awsroute53.HostedZone_FromHostedZoneId(scope, jsii.String("HostedZone"), jsii.String(s.HostedZoneID))
+	}
+	return d
 }

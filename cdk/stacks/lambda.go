@@ -40,6 +40,7 @@ func NewLambdaStack(scope constructs.Construct, id string, props *LambdaStackPro
 		ThrottleRate:   s.Sizing.ThrottleRatePerSec,
 		ThrottleBurst:  s.Sizing.ThrottleBurst,
 		LogRetention:   Retention(s.LogRetentionDays),
+		Domain:         domain(stack, s),
 		Disposable:     !s.Production,
 	})
 	return &LambdaStack{Stack: stack, Service: svc}

@@ -104,16 +104,16 @@ func FargateTask(task constructs.IConstruct) {
 }
 
 // Database: the progress database's accepted findings.
-func Database(db constructs.IConstruct, production bool) {
+func Database(db constructs.IConstruct, singleAZ, disposable bool) {
 	list := []Suppression{
 		{Rule: "AwsSolutions-RDS11", Reason: "The database is in isolated subnets and its security group admits only the service instances; a non-default port adds no protection there and breaks tooling defaults."},
 		{Rule: "AwsSolutions-SMG4", Reason: "Rotation needs a rotation Lambda that can reach both the database and Secrets Manager from isolated subnets (an interface endpoint, about $7/month per AZ); the secret is readable only by the instance role. Enable it with addRotationSingleUser when that cost is accepted."},
 	}
-	if !production {
-		list = append(list,
-			Suppression{Rule: "AwsSolutions-RDS3", Reason: "Development environments run single-AZ to halve the database cost; production is Multi-AZ."},
-			Suppression{Rule: "AwsSolutions-RDS10", Reason: "Development databases are disposable; production has deletion protection."},
-		)
+	if singleAZ {
+		list = append(list, Suppression{Rule: "AwsSolutions-RDS3", Reason: "SingleAZ was asked for (development environments) to halve the database cost; the default is Multi-AZ."})
+	}
+	if disposable {
+		list = append(list, Suppression{Rule: "AwsSolutions-RDS10", Reason: "Disposable was asked for (development environments); the default has deletion protection."})
 	}
 	add(db, list)
 }

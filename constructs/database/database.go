@@ -13,6 +13,7 @@ import (
 	"github.com/aws/jsii-runtime-go"
 
 	"github.com/progresskit/progresskit/constructs/defaults"
+	"github.com/progresskit/progresskit/constructs/propcheck"
 
 	"github.com/progresskit/progresskit/constructs/compliance"
 )
@@ -26,15 +27,29 @@ const (
 	Username             = "progress"
 )
 
-// Props configure the database.
+// Props configure the database. Vpc is required. The zero value of the
+// rest is production-safe: Multi-AZ, deletion-protected, snapshotted when
+// its stack is deleted, seven days of backups.
 type Props struct {
-	Vpc           awsec2.IVpc
-	InstanceClass string // db.t4g.micro
-	StorageGiB    int
-	BackupDays    int
-	// Production makes it Multi-AZ, deletion-protected and snapshotted on
-	// delete; otherwise it is single-AZ and destroyed with its stack.
-	Production bool
+	// Vpc holds the database in its isolated subnets.
+	Vpc awsec2.IVpc
+	// InstanceClass is a Graviton class.
+	// default: db.t4g.micro
+	InstanceClass string
+	// StorageGiB of gp3 storage.
+	// default: 20
+	StorageGiB int
+	// BackupDays of automated backups.
+	// default: 7
+	BackupDays int
+	// SingleAZ runs one instance instead of a standby in a second zone,
+	// halving the cost (development).
+	// default: false (Multi-AZ)
+	SingleAZ bool
+	// Disposable destroys the database with its stack, without a final
+	// snapshot, and turns off deletion protection (development).
+	// default: false (snapshot on delete, deletion-protected)
+	Disposable bool
 }
 
 // Database is the instance and how to reach it.
@@ -45,14 +60,18 @@ type Database struct {
 
 // New creates the database.
 func New(scope constructs.Construct, id string, props *Props) *Database {
+	if props == nil {
+		props = &Props{}
+	}
+	propcheck.For("database", id).Required(propcheck.P("Vpc", props.Vpc != nil))
 	c := constructs.NewConstruct(scope, &id)
 	class := props.InstanceClass
 	if class == "" {
 		class = DefaultInstanceClass
 	}
-	removal := awscdk.RemovalPolicy_DESTROY
-	if props.Production {
-		removal = awscdk.RemovalPolicy_SNAPSHOT
+	removal := awscdk.RemovalPolicy_SNAPSHOT
+	if props.Disposable {
+		removal = awscdk.RemovalPolicy_DESTROY
 	}
 	db := awsrds.NewDatabaseInstance(c, jsii.String("Postgres"), &awsrds.DatabaseInstanceProps{
 		// PostgreSQL 17, minor pinned; RDS applies later minors in the maintenance window.
@@ -65,15 +84,15 @@ func New(scope constructs.Construct, id string, props *Props) *Database {
 		StorageEncrypted:        jsii.Bool(true),
 		AllocatedStorage:        jsii.Number(float64(defaults.Int(props.StorageGiB, DefaultStorageGiB))),
 		StorageType:             awsrds.StorageType_GP3,
-		MultiAz:                 jsii.Bool(props.Production),
+		MultiAz:                 jsii.Bool(!props.SingleAZ),
 		BackupRetention:         awscdk.Duration_Days(jsii.Number(float64(defaults.Int(props.BackupDays, DefaultBackupDays)))),
-		DeletionProtection:      jsii.Bool(props.Production),
+		DeletionProtection:      jsii.Bool(!props.Disposable),
 		RemovalPolicy:           removal,
 		IamAuthentication:       jsii.Bool(true),
 		CloudwatchLogsExports:   jsii.Strings("postgresql"),
 		AutoMinorVersionUpgrade: jsii.Bool(true),
 		PubliclyAccessible:      jsii.Bool(false),
 	})
-	compliance.Database(db, props.Production)
+	compliance.Database(db, props.SingleAZ, props.Disposable)
 	return &Database{Construct: c, Instance: db}
 }

@@ -6,20 +6,21 @@ package ec2service
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsautoscaling"
-	"github.com/aws/aws-cdk-go/awscdk/v2/awscertificatemanager"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awscloudwatch"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsec2"
 	elbv2 "github.com/aws/aws-cdk-go/awscdk/v2/awselasticloadbalancingv2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsrds"
-	"github.com/aws/aws-cdk-go/awscdk/v2/awss3assets"
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
 
+	"github.com/progresskit/progresskit/constructs/customdomain"
 	"github.com/progresskit/progresskit/constructs/defaults"
+	"github.com/progresskit/progresskit/constructs/propcheck"
 
 	"github.com/progresskit/progresskit/constructs/assets"
 	"github.com/progresskit/progresskit/constructs/compliance"
@@ -27,29 +28,54 @@ import (
 	"github.com/progresskit/progresskit/constructs/loadbalancer"
 	"github.com/progresskit/progresskit/constructs/network"
 	"github.com/progresskit/progresskit/constructs/observability"
-	"github.com/progresskit/progresskit/service/auth"
+	"github.com/progresskit/progresskit/service/settings"
 	"github.com/progresskit/progresskit/service/systemd"
 )
 
-// Defaults a caller can override.
+// Defaults a caller can override through Props.
 const (
 	DefaultInstanceType = "t4g.small"
 	DefaultMin          = 1
 	DefaultMax          = 2
-	ServicePort         = 8080
-	rootVolumeGiB       = 8
+	DefaultCPUTarget    = 60 // percent
 )
+
+const rootVolumeGiB = 8
 
 // Props configure the variant. Network, Database and Identity are required.
 type Props struct {
-	Network       *network.Network
-	Database      awsrds.DatabaseInstance
-	Identity      *identity.Identity
+	// Network the instances and the load balancer run in (network.New).
+	Network *network.Network
+	// Database is the PostgreSQL instance (database.New), whose generated
+	// secret the instances read.
+	Database awsrds.DatabaseInstance
+	// Identity issues the tokens the API accepts (identity.New).
+	Identity *identity.Identity
+	// Observability receives the alarms and shows them on its dashboard.
+	// default: a new topic without subscribers, and a dashboard
 	Observability *observability.Observability
-	Certificate   awscertificatemanager.ICertificate
-	InstanceType  string
-	Min, Max      int
-	Disposable    bool
+	// InstanceType is a Graviton (arm64) type.
+	// default: t4g.small
+	InstanceType string
+	// Min instances in service.
+	// default: 1
+	Min int
+	// Max instances scaling may add.
+	// default: 2
+	Max int
+	// CPUTargetPercent is the average CPU that scaling holds.
+	// default: 60
+	CPUTargetPercent int
+	// Alarms sets the alarm thresholds.
+	// default: observability's defaults
+	Alarms observability.Thresholds
+	// Domain serves HTTPS with its Certificate, at its DomainName.
+	// default: HTTP at the load balancer's name
+	Domain customdomain.Props
+	// Disposable lets the load balancer's log bucket be destroyed with the
+	// stack (dev only).
+	// default: false (retained)
+	Disposable bool
 }
 
 // Ec2Service is the deployed variant.
@@ -62,17 +88,16 @@ type Ec2Service struct {
 
 // New deploys the variant.
 func New(scope constructs.Construct, id string, props *Props) *Ec2Service {
-	if props == nil || props.Network == nil || props.Database == nil || props.Identity == nil {
-		panic(fmt.Sprintf("ec2service %s: Network, Database and Identity are required", id))
+	if props == nil {
+		props = &Props{}
 	}
+	check := propcheck.For("ec2service", id)
+	check.Required(propcheck.P("Network", props.Network != nil), propcheck.P("Database", props.Database != nil), propcheck.P("Identity", props.Identity != nil))
+	props.Domain.Check(check)
 	c := constructs.NewConstruct(scope, &id)
 	s := &Ec2Service{Construct: c}
 	obs := observability.OrNew(c, props.Observability)
-	binPath, err := assets.Path(assets.ServerDir, "progress-arm64")
-	if err != nil {
-		panic(err.Error())
-	}
-	binary := awss3assets.NewAsset(c, jsii.String("Binary"), &awss3assets.AssetProps{Path: jsii.String(binPath + "/progress-arm64")})
+	binary := assets.ServerBinary(c, "Binary")
 
 	role := awsiam.NewRole(c, jsii.String("InstanceRole"), &awsiam.RoleProps{
 		AssumedBy:       awsiam.NewServicePrincipal(jsii.String("ec2.amazonaws.com"), nil),
@@ -98,15 +123,19 @@ func New(scope constructs.Construct, id string, props *Props) *Ec2Service {
 
 	ud := awsec2.UserData_ForLinux(nil)
 	ud.AddS3DownloadCommand(&awsec2.S3DownloadOptions{Bucket: binary.Bucket(), BucketKey: binary.S3ObjectKey(), LocalFile: jsii.String(systemd.BinaryPath)})
-	env := awscdk.Fn_Join(jsii.String(""), &[]*string{
-		jsii.String(fmt.Sprintf("PROGRESS_ADDR=0.0.0.0:%d\n", ServicePort)),
-		jsii.String("PROGRESS_STORE=postgres-secret://"), secret.SecretArn(), jsii.String("\n"),
-		jsii.String("PROGRESS_AUTH=" + auth.ModeJWKS + "\n"),
-		jsii.String("PROGRESS_JWKS_URL="), props.Identity.JwksURL(), jsii.String("\n"),
-		jsii.String("PROGRESS_ISSUER="), props.Identity.Issuer, jsii.String("\n"),
-		jsii.String("PROGRESS_AUDIENCE="), awscdk.Fn_Join(jsii.String(","), &props.Identity.Audiences), jsii.String("\n"),
-		jsii.String("AWS_REGION="), awscdk.Stack_Of(c).Region(), jsii.String("\n"),
-	})
+	line := func(name string, value ...*string) []*string {
+		return append(append([]*string{jsii.String(name + "=")}, value...), jsii.String("\n"))
+	}
+	lines := slices.Concat(
+		line(settings.Addr.Env, jsii.String(fmt.Sprintf("0.0.0.0:%d", settings.Port))),
+		line(settings.Store.Env, jsii.String("postgres-secret://"), secret.SecretArn()),
+		line(settings.Auth.Env, jsii.String(settings.AuthJWKS)),
+		line(settings.JWKSURL.Env, props.Identity.JwksURL()),
+		line(settings.Issuer.Env, props.Identity.Issuer),
+		line(settings.Audience.Env, awscdk.Fn_Join(jsii.String(","), &props.Identity.Audiences)),
+		line("AWS_REGION", awscdk.Stack_Of(c).Region()),
+	)
+	env := awscdk.Fn_Join(jsii.String(""), &lines)
 	ud.AddCommands(
 		jsii.String("set -euo pipefail"),
 		jsii.String("chmod 0755 "+systemd.BinaryPath),
@@ -152,26 +181,29 @@ func New(scope constructs.Construct, id string, props *Props) *Ec2Service {
 	})
 	compliance.AutoScalingGroup(s.Group)
 
-	s.LoadBalancer = loadbalancer.New(c, "LoadBalancer", &loadbalancer.Props{Vpc: props.Network.Vpc, Certificate: props.Certificate, Disposable: props.Disposable})
+	s.LoadBalancer = loadbalancer.New(c, "LoadBalancer", &loadbalancer.Props{Vpc: props.Network.Vpc, Domain: props.Domain, Disposable: props.Disposable})
 	tg := s.LoadBalancer.Listener.AddTargets(jsii.String("Instances"), &elbv2.AddApplicationTargetsProps{
-		Port:                jsii.Number(ServicePort),
+		Port:                jsii.Number(settings.Port),
 		Protocol:            elbv2.ApplicationProtocol_HTTP,
 		Targets:             &[]elbv2.IApplicationLoadBalancerTarget{s.Group},
 		HealthCheck:         loadbalancer.HealthCheck(),
 		DeregistrationDelay: awscdk.Duration_Seconds(jsii.Number(loadbalancer.DeregistrationDelay)),
 	})
-	s.Group.ScaleOnCpuUtilization(jsii.String("Cpu"), &awsautoscaling.CpuUtilizationScalingProps{TargetUtilizationPercent: jsii.Number(60)})
-	s.Alarms = obs.LoadBalancerAlarms(c, s.LoadBalancer.Alb, tg)
+	s.Group.ScaleOnCpuUtilization(jsii.String("Cpu"), &awsautoscaling.CpuUtilizationScalingProps{
+		TargetUtilizationPercent: jsii.Number(float64(defaults.Int(props.CPUTargetPercent, DefaultCPUTarget))),
+	})
+	th := props.Alarms.WithDefaults()
+	s.Alarms = obs.LoadBalancerAlarms(c, s.LoadBalancer.Alb, tg, th)
 	five := awscdk.Duration_Minutes(jsii.Number(5))
 	avg := &awscloudwatch.MetricOptions{Period: five, Statistic: jsii.String("Average")}
 	s.Alarms = append(s.Alarms,
-		obs.Alarm(c, "DatabaseCpu", "Database CPU above 80%", props.Database.MetricCPUUtilization(avg), 80),
-		obs.Alarm(c, "DatabaseConnections", "Database connections above 60 (db.t4g.micro allows about 80)", props.Database.MetricDatabaseConnections(avg), 60),
-		obs.Alarm(c, "DatabaseLowStorage", "Database free storage below 2 GiB",
+		obs.Alarm(c, "DatabaseCpu", fmt.Sprintf("Database CPU at %g%% or more", th.DatabaseCPUPercent), props.Database.MetricCPUUtilization(avg), th.DatabaseCPUPercent),
+		obs.Alarm(c, "DatabaseConnections", fmt.Sprintf("%g or more database connections", th.DatabaseConnections), props.Database.MetricDatabaseConnections(avg), th.DatabaseConnections),
+		obs.Alarm(c, "DatabaseLowStorage", fmt.Sprintf("Database free storage at or below %g GiB", th.DatabaseFreeStorageGiB),
 			awscloudwatch.NewMathExpression(&awscloudwatch.MathExpressionProps{
 				Expression: jsii.String("-free"), Period: five,
 				UsingMetrics: &map[string]awscloudwatch.IMetric{"free": props.Database.MetricFreeStorageSpace(avg)},
-			}), -2*1024*1024*1024),
+			}), -th.DatabaseFreeStorageGiB*(1<<30)),
 	)
 	return s
 }

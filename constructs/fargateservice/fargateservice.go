@@ -8,17 +8,17 @@ import (
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsapplicationautoscaling"
-	"github.com/aws/aws-cdk-go/awscdk/v2/awscertificatemanager"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awscloudwatch"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsdynamodb"
-	"github.com/aws/aws-cdk-go/awscdk/v2/awsecrassets"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsecs"
 	elbv2 "github.com/aws/aws-cdk-go/awscdk/v2/awselasticloadbalancingv2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslogs"
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
 
+	"github.com/progresskit/progresskit/constructs/customdomain"
 	"github.com/progresskit/progresskit/constructs/defaults"
+	"github.com/progresskit/progresskit/constructs/propcheck"
 
 	"github.com/progresskit/progresskit/constructs/assets"
 	"github.com/progresskit/progresskit/constructs/compliance"
@@ -27,41 +27,79 @@ import (
 	"github.com/progresskit/progresskit/constructs/network"
 	"github.com/progresskit/progresskit/constructs/observability"
 	"github.com/progresskit/progresskit/constructs/table"
-	"github.com/progresskit/progresskit/service/auth"
 	"github.com/progresskit/progresskit/service/httpserver"
+	"github.com/progresskit/progresskit/service/settings"
 )
 
-// Defaults a caller can override.
+// Defaults a caller can override through Props.
 const (
-	DefaultCPU              = 256
-	DefaultMemoryMiB        = 512
-	DefaultMinTasks         = 1
-	DefaultMaxTasks         = 4
-	DefaultCPUTarget        = 60   // percent
-	DefaultRequestsPerTask  = 1000 // per minute, per target
-	ContainerPort           = 8080
+	DefaultCPU             = 256
+	DefaultMemoryMiB       = 512
+	DefaultMinTasks        = 1
+	DefaultMaxTasks        = 4
+	DefaultCPUTarget       = 60   // percent
+	DefaultRequestsPerTask = 1000 // per minute, per target
+)
+
+const (
 	stopTimeoutSeconds      = 30 // > the server's 25 s drain, ECS's maximum is 120
 	healthCheckGraceSeconds = 30
 )
 
 // Props configure the variant. Table and Identity are required.
 type Props struct {
-	Table         awsdynamodb.ITable
-	Identity      *identity.Identity
+	// Table holds the progress (table.New).
+	Table awsdynamodb.ITable
+	// Identity issues the tokens the API accepts (identity.New).
+	Identity *identity.Identity
+	// Observability receives the alarms and shows them on its dashboard.
+	// default: a new topic without subscribers, and a dashboard
 	Observability *observability.Observability
-	Network       *network.Network // default: a new VPC without NAT
-	Cluster       awsecs.ICluster  // default: a new cluster in the network's VPC
-	Certificate   awscertificatemanager.ICertificate
-	Image         awsecs.ContainerImage // default: the asset from make cdk-assets, arm64
-	CPU           int
-	MemoryMiB     int
-	MinTasks      int
-	MaxTasks      int
+	// Network the service and its load balancer run in.
+	// default: a new VPC without NAT (network.New)
+	Network *network.Network
+	// Cluster runs the service; it must be in Network's VPC.
+	// default: a new cluster with Container Insights
+	Cluster awsecs.ICluster
+	// Image of the server.
+	// default: built at synthesis from the progresskit module (linux/arm64,
+	// FROM scratch); deploying it needs docker or podman (CDK_DOCKER)
+	Image awsecs.ContainerImage
+	// CPU units of a task.
+	// default: 256
+	CPU int
+	// MemoryMiB of a task; it must fit CPU.
+	// default: 512
+	MemoryMiB int
+	// MinTasks running at all times.
+	// default: 1
+	MinTasks int
+	// MaxTasks that scaling may add.
+	// default: 4
+	MaxTasks int
+	// CPUTargetPercent is the average CPU that scaling holds.
+	// default: 60
+	CPUTargetPercent int
+	// RequestsPerTask per minute that scaling holds.
+	// default: 1000
+	RequestsPerTask int
 	// Spot prefers FARGATE_SPOT (about 70% cheaper; tasks may be reclaimed
 	// with two minutes' notice), keeping one on-demand task as a base.
-	Spot         bool
+	// default: false (on demand only)
+	Spot bool
+	// LogRetention of the container's logs.
+	// default: one month
 	LogRetention awslogs.RetentionDays
-	Disposable   bool
+	// Alarms sets the alarm thresholds.
+	// default: observability's defaults
+	Alarms observability.Thresholds
+	// Domain serves HTTPS with its Certificate, at its DomainName.
+	// default: HTTP at the load balancer's name
+	Domain customdomain.Props
+	// Disposable lets logs and the load balancer's log bucket be destroyed
+	// with the stack (dev only); a new Network is disposable too.
+	// default: false (retained)
+	Disposable bool
 }
 
 // FargateService is the deployed variant.
@@ -75,9 +113,12 @@ type FargateService struct {
 
 // New deploys the variant.
 func New(scope constructs.Construct, id string, props *Props) *FargateService {
-	if props == nil || props.Table == nil || props.Identity == nil {
-		panic(fmt.Sprintf("fargateservice %s: Table and Identity are required", id))
+	if props == nil {
+		props = &Props{}
 	}
+	check := propcheck.For("fargateservice", id)
+	check.Required(propcheck.P("Table", props.Table != nil), propcheck.P("Identity", props.Identity != nil))
+	props.Domain.Check(check)
 	c := constructs.NewConstruct(scope, &id)
 	f := &FargateService{Construct: c}
 	removal := defaults.Removal(props.Disposable)
@@ -97,11 +138,7 @@ func New(scope constructs.Construct, id string, props *Props) *FargateService {
 	}
 	image := props.Image
 	if image == nil {
-		dir, err := assets.Path(assets.ServerDir, "Dockerfile")
-		if err != nil {
-			panic(err.Error())
-		}
-		image = awsecs.ContainerImage_FromAsset(&dir, &awsecs.AssetImageProps{Platform: awsecrassets.Platform_LINUX_ARM64()})
+		image = assets.ContainerImage(c)
 	}
 
 	task := awsecs.NewFargateTaskDefinition(c, jsii.String("Task"), &awsecs.FargateTaskDefinitionProps{
@@ -117,19 +154,19 @@ func New(scope constructs.Construct, id string, props *Props) *FargateService {
 		Image:                  image,
 		Essential:              jsii.Bool(true),
 		ReadonlyRootFilesystem: jsii.Bool(true),
-		PortMappings:           &[]*awsecs.PortMapping{{ContainerPort: jsii.Number(ContainerPort)}},
+		PortMappings:           &[]*awsecs.PortMapping{{ContainerPort: jsii.Number(settings.Port)}},
 		StopTimeout:            awscdk.Duration_Seconds(jsii.Number(stopTimeoutSeconds)),
 		Logging:                awsecs.LogDriver_AwsLogs(&awsecs.AwsLogDriverProps{LogGroup: logs, StreamPrefix: jsii.String("progress")}),
 		Environment: &map[string]*string{
-			"PROGRESS_ADDR": jsii.String(fmt.Sprintf("0.0.0.0:%d", ContainerPort)),
-			"PROGRESS_STORE": awscdk.Fn_Join(jsii.String(""), &[]*string{
+			settings.Addr.Env: jsii.String(fmt.Sprintf("0.0.0.0:%d", settings.Port)),
+			settings.Store.Env: awscdk.Fn_Join(jsii.String(""), &[]*string{
 				jsii.String("dynamodb://"), props.Table.TableName(), jsii.String("?region="), awscdk.Stack_Of(c).Region(),
 			}),
-			"PROGRESS_AUTH":          jsii.String(auth.ModeJWKS),
-			"PROGRESS_JWKS_URL":      props.Identity.JwksURL(),
-			"PROGRESS_ISSUER":        props.Identity.Issuer,
-			"PROGRESS_AUDIENCE":      awscdk.Fn_Join(jsii.String(","), &props.Identity.Audiences),
-			"PROGRESS_DRAIN_TIMEOUT": jsii.String(httpserver.DefaultDrainTimeout.String()),
+			settings.Auth.Env:         jsii.String(settings.AuthJWKS),
+			settings.JWKSURL.Env:      props.Identity.JwksURL(),
+			settings.Issuer.Env:       props.Identity.Issuer,
+			settings.Audience.Env:     awscdk.Fn_Join(jsii.String(","), &props.Identity.Audiences),
+			settings.DrainTimeout.Env: jsii.String(httpserver.DefaultDrainTimeout.String()),
 		},
 	})
 	props.Table.Grant(task.TaskRole(), *jsii.Strings(table.ServiceActions...)...)
@@ -158,9 +195,9 @@ func New(scope constructs.Construct, id string, props *Props) *FargateService {
 		PropagateTags:              awsecs.PropagatedTagSource_SERVICE,
 	})
 
-	f.LoadBalancer = loadbalancer.New(c, "LoadBalancer", &loadbalancer.Props{Vpc: net.Vpc, Certificate: props.Certificate, Disposable: props.Disposable})
+	f.LoadBalancer = loadbalancer.New(c, "LoadBalancer", &loadbalancer.Props{Vpc: net.Vpc, Domain: props.Domain, Disposable: props.Disposable})
 	f.TargetGroup = f.LoadBalancer.Listener.AddTargets(jsii.String("Service"), &elbv2.AddApplicationTargetsProps{
-		Port:                jsii.Number(ContainerPort),
+		Port:                jsii.Number(settings.Port),
 		Protocol:            elbv2.ApplicationProtocol_HTTP,
 		Targets:             &[]elbv2.IApplicationLoadBalancerTarget{f.Service},
 		HealthCheck:         loadbalancer.HealthCheck(),
@@ -171,13 +208,16 @@ func New(scope constructs.Construct, id string, props *Props) *FargateService {
 		MinCapacity: jsii.Number(float64(minTasks)),
 		MaxCapacity: jsii.Number(float64(max(defaults.Int(props.MaxTasks, DefaultMaxTasks), minTasks))),
 	})
-	scaling.ScaleOnCpuUtilization(jsii.String("Cpu"), &awsecs.CpuUtilizationScalingProps{TargetUtilizationPercent: jsii.Number(DefaultCPUTarget)})
+	scaling.ScaleOnCpuUtilization(jsii.String("Cpu"), &awsecs.CpuUtilizationScalingProps{
+		TargetUtilizationPercent: jsii.Number(float64(defaults.Int(props.CPUTargetPercent, DefaultCPUTarget))),
+	})
 	scaling.ScaleOnRequestCount(jsii.String("Requests"), &awsecs.RequestCountScalingProps{
-		RequestsPerTarget: jsii.Number(DefaultRequestsPerTask), TargetGroup: f.TargetGroup,
+		RequestsPerTarget: jsii.Number(float64(defaults.Int(props.RequestsPerTask, DefaultRequestsPerTask))), TargetGroup: f.TargetGroup,
 	})
 
-	f.Alarms = obs.LoadBalancerAlarms(c, f.LoadBalancer.Alb, f.TargetGroup)
-	f.Alarms = append(f.Alarms, obs.Alarm(c, "ServiceCpu", "Service CPU stays above 85% (scaling at its maximum?)",
-		f.Service.MetricCpuUtilization(&awscloudwatch.MetricOptions{Period: awscdk.Duration_Minutes(jsii.Number(5))}), 85))
+	th := props.Alarms.WithDefaults()
+	f.Alarms = obs.LoadBalancerAlarms(c, f.LoadBalancer.Alb, f.TargetGroup, th)
+	f.Alarms = append(f.Alarms, obs.Alarm(c, "ServiceCpu", fmt.Sprintf("Service CPU stays at %g%% or more (scaling at its maximum?)", th.ComputeCPUPercent),
+		f.Service.MetricCpuUtilization(&awscloudwatch.MetricOptions{Period: awscdk.Duration_Minutes(jsii.Number(5))}), th.ComputeCPUPercent))
 	return f
 }

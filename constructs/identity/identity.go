@@ -4,29 +4,40 @@
 package identity
 
 import (
-	"fmt"
-
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awscognito"
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
 
 	"github.com/progresskit/progresskit/constructs/defaults"
+	"github.com/progresskit/progresskit/constructs/propcheck"
+	"github.com/progresskit/progresskit/service/settings"
 
 	"github.com/progresskit/progresskit/constructs/compliance"
-	"github.com/progresskit/progresskit/service/auth"
 )
 
 // Props configure the identity. Give ExistingIssuer and ExistingAudiences
 // to trust another identity provider, ExistingUserPool to add clients to a
 // pool you own, or nothing to create a pool with secure defaults.
 type Props struct {
-	ExistingIssuer    *string
+	// ExistingIssuer is another OIDC issuer to trust (its JWKS is at
+	// <issuer>/.well-known/jwks.json); it needs ExistingAudiences and
+	// conflicts with everything that configures a Cognito pool.
+	// default: a Cognito user pool
+	ExistingIssuer *string
+	// ExistingAudiences are the client ids tokens of ExistingIssuer are
+	// issued to.
+	// default: none (required with ExistingIssuer)
 	ExistingAudiences []*string
-	ExistingUserPool  awscognito.IUserPool
-	// Disposable lets a created pool be destroyed with its stack (dev only).
+	// ExistingUserPool gets the app clients and the admin group instead of
+	// a new pool.
+	// default: a new pool (no self sign-up, 12-character passwords, TOTP MFA)
+	ExistingUserPool awscognito.IUserPool
+	// Disposable lets a new pool be destroyed with its stack (dev only).
+	// default: false (retained, deletion-protected)
 	Disposable bool
 	// CallbackURLs of the web client's OAuth code flow.
+	// default: http://localhost:3000/callback
 	CallbackURLs []*string
 }
 
@@ -48,12 +59,18 @@ func New(scope constructs.Construct, id string, props *Props) *Identity {
 	if props == nil {
 		props = &Props{}
 	}
+	check := propcheck.For("identity", id)
+	issuer := propcheck.P("ExistingIssuer", props.ExistingIssuer != nil)
+	audiences := propcheck.P("ExistingAudiences", len(props.ExistingAudiences) > 0)
+	existingPool := propcheck.P("ExistingUserPool", props.ExistingUserPool != nil)
+	disposable := propcheck.P("Disposable", props.Disposable)
+	check.Conflicts(issuer, existingPool, disposable, propcheck.P("CallbackURLs", len(props.CallbackURLs) > 0))
+	check.Conflicts(existingPool, disposable)
+	check.Needs(issuer, audiences)
+	check.Needs(audiences, issuer)
 	c := constructs.NewConstruct(scope, &id)
 	i := &Identity{Construct: c}
 	if props.ExistingIssuer != nil {
-		if len(props.ExistingAudiences) == 0 {
-			panic(fmt.Sprintf("identity %s: ExistingIssuer needs ExistingAudiences", id))
-		}
 		i.Issuer, i.Audiences = props.ExistingIssuer, props.ExistingAudiences
 		return i
 	}
@@ -105,7 +122,7 @@ func New(scope constructs.Construct, id string, props *Props) *Identity {
 	})
 	awscognito.NewCfnUserPoolGroup(c, jsii.String("AdminGroup"), &awscognito.CfnUserPoolGroupProps{
 		UserPoolId:  pool.UserPoolId(),
-		GroupName:   jsii.String(auth.AdminGroup),
+		GroupName:   jsii.String(settings.AdminGroup),
 		Description: jsii.String("May read and reset any learner's progress"),
 	})
 	i.UserPool = pool

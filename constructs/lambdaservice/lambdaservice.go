@@ -15,18 +15,21 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsdynamodb"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslogs"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsroute53"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsroute53targets"
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
 
+	"github.com/progresskit/progresskit/constructs/customdomain"
 	"github.com/progresskit/progresskit/constructs/defaults"
+	"github.com/progresskit/progresskit/constructs/propcheck"
 
 	"github.com/progresskit/progresskit/constructs/assets"
 	"github.com/progresskit/progresskit/constructs/compliance"
 	"github.com/progresskit/progresskit/constructs/identity"
 	"github.com/progresskit/progresskit/constructs/observability"
 	"github.com/progresskit/progresskit/constructs/table"
-	"github.com/progresskit/progresskit/service/auth"
-	"github.com/progresskit/progresskit/service/lambdaenv"
+	"github.com/progresskit/progresskit/service/settings"
 )
 
 // Defaults a caller can override.
@@ -46,8 +49,8 @@ type Route struct {
 
 // Routes mirror service/api/openapi.yaml; a test keeps them equal.
 var Routes = []Route{
-	{awsapigatewayv2.HttpMethod_GET, "/healthz", true},
-	{awsapigatewayv2.HttpMethod_GET, "/readyz", true},
+	{awsapigatewayv2.HttpMethod_GET, settings.HealthPath, true},
+	{awsapigatewayv2.HttpMethod_GET, settings.ReadyPath, true},
 	{awsapigatewayv2.HttpMethod_GET, "/v1/users/{userId}/courses", false},
 	{awsapigatewayv2.HttpMethod_GET, "/v1/users/{userId}/courses/{courseId}", false},
 	{awsapigatewayv2.HttpMethod_DELETE, "/v1/users/{userId}/courses/{courseId}", false},
@@ -56,17 +59,40 @@ var Routes = []Route{
 
 // Props configure the variant. Table and Identity are required.
 type Props struct {
-	Table         awsdynamodb.ITable
-	Identity      *identity.Identity
-	Observability *observability.Observability // default: a new topic without subscribers
-	// Code is the bootstrap; default: the asset 'make cdk-assets' builds.
-	Code           awslambda.Code
-	MemoryMB       int
+	// Table holds the progress (table.New).
+	Table awsdynamodb.ITable
+	// Identity issues the tokens the API accepts (identity.New).
+	Identity *identity.Identity
+	// Observability receives the alarms and shows them on its dashboard.
+	// default: a new topic without subscribers, and a dashboard
+	Observability *observability.Observability
+	// Code is the bootstrap.
+	// default: built at synthesis from the progresskit module (linux/arm64)
+	Code awslambda.Code
+	// MemoryMB of the function.
+	// default: 256 MB
+	MemoryMB int
+	// TimeoutSeconds of one invocation (API Gateway gives up at 30).
+	// default: 10
 	TimeoutSeconds int
-	ThrottleRate   int // steady requests per second at the stage
-	ThrottleBurst  int
-	LogRetention   awslogs.RetentionDays
+	// ThrottleRate is the steady requests per second the stage admits.
+	// default: 100
+	ThrottleRate int
+	// ThrottleBurst is the burst the stage admits.
+	// default: 200
+	ThrottleBurst int
+	// LogRetention of the function's and the access logs.
+	// default: one month
+	LogRetention awslogs.RetentionDays
+	// Alarms sets the alarm thresholds.
+	// default: observability's defaults
+	Alarms observability.Thresholds
+	// Domain serves the API at a custom domain name (API Gateway custom
+	// domain and API mapping, and the alias record with a HostedZone).
+	// default: the API's execute-api URL
+	Domain customdomain.Props
 	// Disposable lets log groups be destroyed with the stack (dev only).
+	// default: false (retained)
 	Disposable bool
 }
 
@@ -76,22 +102,25 @@ type LambdaService struct {
 	Function awslambda.Function
 	Api      awsapigatewayv2.HttpApi
 	Alarms   []awscloudwatch.Alarm
+	// URL is the API's base URL: the custom domain's, else execute-api's.
+	URL *string
 }
 
 // New deploys the variant.
 func New(scope constructs.Construct, id string, props *Props) *LambdaService {
-	if props == nil || props.Table == nil || props.Identity == nil {
-		panic(fmt.Sprintf("lambdaservice %s: Table and Identity are required", id))
+	if props == nil {
+		props = &Props{}
 	}
+	check := propcheck.For("lambdaservice", id)
+	check.Required(propcheck.P("Table", props.Table != nil), propcheck.P("Identity", props.Identity != nil))
+	props.Domain.Check(check)
 	c := constructs.NewConstruct(scope, &id)
 	s := &LambdaService{Construct: c}
 	code := props.Code
 	if code == nil {
-		var err error
-		if code, err = assets.LambdaCode(); err != nil {
-			panic(err.Error())
-		}
+		code = assets.LambdaCode()
 	}
+	th := props.Alarms.WithDefaults()
 	retention := defaults.Retention(props.LogRetention)
 	removal := defaults.Removal(props.Disposable)
 	obs := observability.OrNew(c, props.Observability)
@@ -108,19 +137,32 @@ func New(scope constructs.Construct, id string, props *Props) *LambdaService {
 		Tracing:      awslambda.Tracing_ACTIVE,
 		Description:  jsii.String("progresskit progress API"),
 		Environment: &map[string]*string{
-			lambdaenv.Table:    props.Table.TableName(),
-			lambdaenv.Auth:     jsii.String(auth.ModeAPIGW),
-			lambdaenv.Audience: awscdk.Fn_Join(jsii.String(","), &props.Identity.Audiences),
+			settings.Table.Env:    props.Table.TableName(),
+			settings.Auth.Env:     jsii.String(settings.AuthAPIGW),
+			settings.Audience.Env: awscdk.Fn_Join(jsii.String(","), &props.Identity.Audiences),
 		},
 	})
 	compliance.LambdaFunction(s.Function)
 	props.Table.Grant(s.Function, *jsii.Strings(table.ServiceActions...)...)
 
 	accessLogs := awslogs.NewLogGroup(c, jsii.String("AccessLogs"), &awslogs.LogGroupProps{Retention: retention, RemovalPolicy: removal})
-	s.Api = awsapigatewayv2.NewHttpApi(c, jsii.String("Api"), &awsapigatewayv2.HttpApiProps{
+	apiProps := &awsapigatewayv2.HttpApiProps{
 		Description:        jsii.String("progresskit progress API"),
 		CreateDefaultStage: jsii.Bool(true),
-	})
+	}
+	var domain awsapigatewayv2.DomainName
+	if props.Domain.DomainName != "" {
+		domain = awsapigatewayv2.NewDomainName(c, jsii.String("DomainName"), &awsapigatewayv2.DomainNameProps{
+			DomainName:     jsii.String(props.Domain.DomainName),
+			Certificate:    props.Domain.Certificate,
+			SecurityPolicy: awsapigatewayv2.SecurityPolicy_TLS_1_2,
+		})
+		apiProps.DefaultDomainMapping = &awsapigatewayv2.DomainMappingOptions{DomainName: domain}
+	}
+	s.Api = awsapigatewayv2.NewHttpApi(c, jsii.String("Api"), apiProps)
+	if domain != nil {
+		props.Domain.Alias(c, awsroute53.RecordTarget_FromAlias(awsroute53targets.NewApiGatewayv2DomainProperties(domain.RegionalDomainName(), domain.RegionalHostedZoneId())))
+	}
 	stage := s.Api.DefaultStage().Node().DefaultChild().(awsapigatewayv2.CfnStage)
 	stage.SetAccessLogSettings(&awsapigatewayv2.CfnStage_AccessLogSettingsProperty{
 		DestinationArn: accessLogs.LogGroupArn(),
@@ -153,16 +195,17 @@ func New(scope constructs.Construct, id string, props *Props) *LambdaService {
 	five := awscdk.Duration_Minutes(jsii.Number(5))
 	sum := &awscloudwatch.MetricOptions{Period: five, Statistic: jsii.String("Sum")}
 	s.Alarms = append(s.Alarms,
-		obs.Alarm(c, "Api5xxRate", "More than 1% of API requests failed with 5xx",
-			observability.ErrorRate(s.Api.MetricServerError(sum), s.Api.MetricCount(sum), "5xx %"), observability.Default5xxRatePercent),
-		obs.Alarm(c, "ApiP99Latency", "API p99 latency is over 1 s",
-			s.Api.MetricLatency(&awscloudwatch.MetricOptions{Period: five, Statistic: jsii.String("p99")}), observability.DefaultP99LatencyMs),
-		obs.Alarm(c, "FunctionErrors", "The function returned errors or crashed",
-			s.Function.MetricErrors(sum), observability.DefaultErrorCount),
+		obs.Alarm(c, "Api5xxRate", fmt.Sprintf("%g%% or more of API requests failed with 5xx", th.ErrorRatePercent),
+			observability.ErrorRate(s.Api.MetricServerError(sum), s.Api.MetricCount(sum), "5xx %"), th.ErrorRatePercent),
+		obs.Alarm(c, "ApiP99Latency", fmt.Sprintf("API p99 latency is %g ms or more", th.P99LatencyMs),
+			s.Api.MetricLatency(&awscloudwatch.MetricOptions{Period: five, Statistic: jsii.String("p99")}), th.P99LatencyMs),
+		obs.Alarm(c, "FunctionErrors", fmt.Sprintf("The function returned errors or crashed %g or more times", th.FunctionErrors),
+			s.Function.MetricErrors(sum), th.FunctionErrors),
 		obs.Alarm(c, "FunctionThrottles", "Invocations were throttled (concurrency limit reached)",
-			s.Function.MetricThrottles(sum), observability.DefaultThrottleCount),
+			s.Function.MetricThrottles(sum), th.Throttles),
 	)
-	awscdk.NewCfnOutput(c, jsii.String("ApiUrl"), &awscdk.CfnOutputProps{Value: s.Api.ApiEndpoint(), Description: jsii.String("progress API base URL")})
+	s.URL = props.Domain.URL(s.Api.ApiEndpoint())
+	awscdk.NewCfnOutput(c, jsii.String("ApiUrl"), &awscdk.CfnOutputProps{Value: s.URL, Description: jsii.String("progress API base URL")})
 	return s
 }
 

@@ -6,31 +6,43 @@ package loadbalancer
 
 import (
 	"github.com/aws/aws-cdk-go/awscdk/v2"
-	"github.com/aws/aws-cdk-go/awscdk/v2/awscertificatemanager"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsec2"
 	elbv2 "github.com/aws/aws-cdk-go/awscdk/v2/awselasticloadbalancingv2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsroute53"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsroute53targets"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awss3"
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
 
+	"github.com/progresskit/progresskit/constructs/customdomain"
 	"github.com/progresskit/progresskit/constructs/defaults"
+	"github.com/progresskit/progresskit/constructs/propcheck"
+	"github.com/progresskit/progresskit/service/settings"
 
 	"github.com/progresskit/progresskit/constructs/compliance"
 )
 
-// Health check of the targets: the server's readiness (store reachable).
 const (
-	HealthPath          = "/readyz"
-	DeregistrationDelay = 30 // seconds; the server drains within 25
-	accessLogDays       = 90
+	// DeregistrationDelay in seconds: the server drains within 25.
+	DeregistrationDelay = 30
+	// DefaultAccessLogDays is how long access logs are kept.
+	DefaultAccessLogDays = 90
 )
 
-// Props configure the load balancer.
+// Props configure the load balancer. Vpc is required.
 type Props struct {
-	Vpc         awsec2.IVpc
-	Certificate awscertificatemanager.ICertificate // HTTPS when set
+	// Vpc whose public subnets hold the load balancer.
+	Vpc awsec2.IVpc
+	// Domain's Certificate makes the listener HTTPS on 443, with HTTP on 80
+	// redirecting to it; its DomainName and HostedZone add the alias record.
+	// default: none (HTTP on 80, the load balancer's own name)
+	Domain customdomain.Props
+	// AccessLogDays is how long access logs are kept.
+	// default: 90
+	AccessLogDays int
 	// Disposable lets the access-log bucket be emptied and destroyed with
 	// the stack.
+	// default: false (retained)
 	Disposable bool
 }
 
@@ -40,12 +52,20 @@ type LoadBalancer struct {
 	Alb      elbv2.ApplicationLoadBalancer
 	Listener elbv2.ApplicationListener
 	HTTPS    bool
+	// URL is the API's base URL: the custom domain's, else the balancer's.
+	URL *string
 }
 
 // New creates the load balancer.
 func New(scope constructs.Construct, id string, props *Props) *LoadBalancer {
+	if props == nil {
+		props = &Props{}
+	}
+	check := propcheck.For("loadbalancer", id)
+	check.Required(propcheck.P("Vpc", props.Vpc != nil))
+	props.Domain.Check(check)
 	c := constructs.NewConstruct(scope, &id)
-	lb := &LoadBalancer{Construct: c, HTTPS: props.Certificate != nil}
+	lb := &LoadBalancer{Construct: c, HTTPS: props.Domain.Certificate != nil}
 	removal := defaults.Removal(props.Disposable)
 	logs := awss3.NewBucket(c, jsii.String("AccessLogs"), &awss3.BucketProps{
 		// ALB access logs support only SSE-S3.
@@ -53,7 +73,7 @@ func New(scope constructs.Construct, id string, props *Props) *LoadBalancer {
 		BlockPublicAccess: awss3.BlockPublicAccess_BLOCK_ALL(),
 		EnforceSSL:        jsii.Bool(true),
 		ObjectOwnership:   awss3.ObjectOwnership_BUCKET_OWNER_ENFORCED,
-		LifecycleRules:    &[]*awss3.LifecycleRule{{Expiration: awscdk.Duration_Days(jsii.Number(accessLogDays))}},
+		LifecycleRules:    &[]*awss3.LifecycleRule{{Expiration: awscdk.Duration_Days(jsii.Number(float64(defaults.Int(props.AccessLogDays, DefaultAccessLogDays))))}},
 		RemovalPolicy:     removal,
 		AutoDeleteObjects: jsii.Bool(props.Disposable),
 	})
@@ -69,7 +89,7 @@ func New(scope constructs.Construct, id string, props *Props) *LoadBalancer {
 	if lb.HTTPS {
 		lb.Listener = lb.Alb.AddListener(jsii.String("Https"), &elbv2.BaseApplicationListenerProps{
 			Port: jsii.Number(443), Protocol: elbv2.ApplicationProtocol_HTTPS,
-			Certificates: &[]elbv2.IListenerCertificate{elbv2.ListenerCertificate_FromCertificateManager(props.Certificate)},
+			Certificates: &[]elbv2.IListenerCertificate{elbv2.ListenerCertificate_FromCertificateManager(props.Domain.Certificate)},
 			SslPolicy:    elbv2.SslPolicy_RECOMMENDED_TLS,
 		})
 		lb.Alb.AddRedirect(&elbv2.ApplicationLoadBalancerRedirectConfig{})
@@ -78,20 +98,20 @@ func New(scope constructs.Construct, id string, props *Props) *LoadBalancer {
 			Port: jsii.Number(80), Protocol: elbv2.ApplicationProtocol_HTTP,
 		})
 	}
-	url := "http://"
+	scheme := "http://"
 	if lb.HTTPS {
-		url = "https://"
+		scheme = "https://"
 	}
-	awscdk.NewCfnOutput(c, jsii.String("Url"), &awscdk.CfnOutputProps{
-		Value: awscdk.Fn_Join(jsii.String(""), &[]*string{jsii.String(url), lb.Alb.LoadBalancerDnsName()}),
-	})
+	props.Domain.Alias(c, awsroute53.RecordTarget_FromAlias(awsroute53targets.NewLoadBalancerTarget(lb.Alb, nil)))
+	lb.URL = props.Domain.URL(awscdk.Fn_Join(jsii.String(""), &[]*string{jsii.String(scheme), lb.Alb.LoadBalancerDnsName()}))
+	awscdk.NewCfnOutput(c, jsii.String("Url"), &awscdk.CfnOutputProps{Value: lb.URL, Description: jsii.String("progress API base URL")})
 	return lb
 }
 
 // HealthCheck is the target group health check every variant uses.
 func HealthCheck() *elbv2.HealthCheck {
 	return &elbv2.HealthCheck{
-		Path:                    jsii.String(HealthPath),
+		Path:                    jsii.String(settings.ReadyPath),
 		HealthyHttpCodes:        jsii.String("200"),
 		Interval:                awscdk.Duration_Seconds(jsii.Number(15)),
 		Timeout:                 awscdk.Duration_Seconds(jsii.Number(5)),

@@ -12,6 +12,7 @@ import (
 	"github.com/aws/jsii-runtime-go"
 
 	"github.com/progresskit/progresskit/constructs/defaults"
+	"github.com/progresskit/progresskit/constructs/propcheck"
 )
 
 // DefaultMaxAzs spreads the service over two zones.
@@ -19,13 +20,22 @@ const DefaultMaxAzs = 2
 
 // Props configure the network.
 type Props struct {
+	// ExistingVpc is used instead of a new VPC; services run in its private
+	// subnets with egress. Conflicts with every setting below, which
+	// describe a new VPC.
+	// default: a new VPC
 	ExistingVpc awsec2.IVpc
-	// NatGateways adds private subnets with egress through NAT; 0 (the
-	// default) runs the service in public subnets behind its security group.
+	// NatGateways adds private subnets with egress through NAT.
+	// default: 0 (the service runs in public subnets behind its security group)
 	NatGateways int
-	MaxAzs      int
+	// MaxAzs the new VPC spans.
+	// default: 2
+	MaxAzs int
 	// Disposable lets the flow log group be destroyed with the stack.
-	Disposable       bool
+	// default: false (retained)
+	Disposable bool
+	// LogRetentionDays of the flow log group.
+	// default: one month
 	LogRetentionDays awslogs.RetentionDays
 }
 
@@ -46,6 +56,9 @@ func New(scope constructs.Construct, id string, props *Props) *Network {
 	if props == nil {
 		props = &Props{}
 	}
+	propcheck.For("network", id).Conflicts(propcheck.P("ExistingVpc", props.ExistingVpc != nil),
+		propcheck.P("NatGateways", props.NatGateways != 0), propcheck.P("MaxAzs", props.MaxAzs != 0),
+		propcheck.P("Disposable", props.Disposable), propcheck.P("LogRetentionDays", props.LogRetentionDays != ""))
 	c := constructs.NewConstruct(scope, &id)
 	n := &Network{Construct: c, Vpc: props.ExistingVpc}
 	if n.Vpc != nil {
@@ -59,10 +72,7 @@ func New(scope constructs.Construct, id string, props *Props) *Network {
 	if props.NatGateways > 0 {
 		subnets = append(subnets, &awsec2.SubnetConfiguration{Name: jsii.String("private"), SubnetType: awsec2.SubnetType_PRIVATE_WITH_EGRESS, CidrMask: jsii.Number(22)})
 	}
-	maxAzs := props.MaxAzs
-	if maxAzs == 0 {
-		maxAzs = DefaultMaxAzs
-	}
+	maxAzs := defaults.Int(props.MaxAzs, DefaultMaxAzs)
 	vpc := awsec2.NewVpc(c, jsii.String("Vpc"), &awsec2.VpcProps{
 		MaxAzs:                       jsii.Number(float64(maxAzs)),
 		NatGateways:                  jsii.Number(float64(props.NatGateways)),
