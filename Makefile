@@ -13,7 +13,9 @@ NODE_OK   := node_modules/.package-lock.json
 VENV_OK   := $(VENV)/.installed
 CHECKOV_VENV := .venv-checkov
 CHECKOV_OK   := $(CHECKOV_VENV)/.installed
-GO_SRC    := $(shell find service -name '*.go' -o -name '*.sql' -o -name '*.yaml' 2>/dev/null) go.mod go.sum
+# Every file a binary may compile or embed: bin/progress imports cdk/config
+# (cost --env) and embeds prices.json, migrations and the OpenAPI document.
+GO_SRC    := $(shell find service cdk constructs -type f 2>/dev/null) go.mod go.sum
 
 export CGO_ENABLED := 0
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
@@ -65,7 +67,7 @@ vet: ## gofmt and go vet
 	$(GO) vet ./...
 
 .PHONY: test
-test: tools vet $(PROGRESS) cdk-assets ## every test: unit, CDK assertions, real PostgreSQL and dynalite, the binary, schemathesis, cfn-lint
+test: tools vet $(PROGRESS) ## every test: unit, CDK assertions, real PostgreSQL and dynalite, the binary, schemathesis, cfn-lint
 	test/with-servers.sh $(GO) test -count=1 -timeout 30m ./...
 	test/schemathesis.sh
 	$(MAKE) lint-iac
@@ -74,24 +76,8 @@ test: tools vet $(PROGRESS) cdk-assets ## every test: unit, CDK assertions, real
 test-unit: ## the tests that need no server (SHORT=1 skips the rest; CI never sets it)
 	SHORT=1 $(GO) test ./...
 
-# Deployment binaries: linux/arm64 (Graviton), static, stripped.
-ASSET_GO := CGO_ENABLED=0 GOOS=linux GOARCH=arm64 $(GO) build -trimpath -ldflags='-s -w'
-build/lambda/bootstrap: $(GO_SRC)
-	@mkdir -p $(@D)
-	$(ASSET_GO) -tags lambda.norpc -o $@ ./service/cmd/bootstrap
-build/server/progress-%: $(GO_SRC)
-	@mkdir -p $(@D)
-	CGO_ENABLED=0 GOOS=linux GOARCH=$* $(GO) build -trimpath -ldflags='-s -w' -o $@ ./service/cmd/progress
-build/server/ca-certificates.crt: /etc/ssl/certs/ca-certificates.crt
-	@mkdir -p $(@D)
-	cp $< $@
-build/server/Dockerfile: service/container/Dockerfile
-	@mkdir -p $(@D)
-	cp $< $@
-
-SERVER_ASSETS := build/server/progress-arm64 build/server/progress-amd64 build/server/ca-certificates.crt build/server/Dockerfile
-.PHONY: cdk-assets
-cdk-assets: build/lambda/bootstrap $(SERVER_ASSETS) ## build the binaries and container context the constructs deploy
+# The constructs build the deployment binaries (linux/arm64) themselves at
+# synthesis (constructs/assets), so no target here builds them.
 
 CDK  := node_modules/.bin/cdk
 ENV  ?= dev
@@ -99,11 +85,11 @@ ARCH ?=
 CDK_CONTEXT = -c env=$(ENV) $(if $(ARCH),-c arch=$(ARCH))
 
 .PHONY: synth
-synth: $(NODE_OK) cdk-assets ## synthesize one env: make synth ENV=prod ARCH=lambda
+synth: $(NODE_OK) ## synthesize one env: make synth ENV=prod ARCH=lambda
 	$(CDK) synth $(CDK_CONTEXT) --quiet -o cdk.out/$(ENV)-$(or $(ARCH),default)
 
 .PHONY: synth-all
-synth-all: $(NODE_OK) cdk-assets ## synthesize every env with every available arch into cdk.out/<env>
+synth-all: $(NODE_OK) ## synthesize every env with every available arch into cdk.out/<env>
 	@for env in $$(python3 -c 'import json;print(" ".join(json.load(open("cdk.json"))["context"]["progresskit:environments"]))'); do \
 	  echo "synth $$env (arch=all)" >&2; \
 	  $(CDK) synth -c env=$$env -c arch=all --quiet -o cdk.out/$$env || exit 1; \
@@ -115,11 +101,11 @@ lint-iac: synth-all $(VENV_OK) $(CHECKOV_OK) ## cfn-lint and checkov on every sy
 	$(CHECKOV_VENV)/bin/checkov --config-file .checkov.yaml
 
 .PHONY: diff
-diff: $(NODE_OK) cdk-assets ## compare with what is deployed (needs AWS credentials)
+diff: $(NODE_OK) ## compare with what is deployed (needs AWS credentials)
 	$(CDK) diff $(CDK_CONTEXT) --all
 
 .PHONY: deploy
-deploy: $(NODE_OK) cdk-assets ## deploy ENV/ARCH (needs AWS credentials)
+deploy: $(NODE_OK) ## deploy ENV/ARCH (needs AWS credentials; CDK_DOCKER=podman where there is no docker)
 	$(CDK) deploy $(CDK_CONTEXT) --all
 
 .PHONY: bench

@@ -55,6 +55,11 @@ func (b Binary) Build(goarch, outFile string) error {
 	if err != nil {
 		return err
 	}
+	// The build runs in the module's directory, so a relative path (the
+	// CLI's outdir is "cdk.out") would land there instead.
+	if outFile, err = filepath.Abs(outFile); err != nil {
+		return err
+	}
 	args := []string{"build", "-trimpath", "-buildvcs=false", "-ldflags=-s -w -buildid=", "-o", outFile}
 	if len(b.Tags) > 0 {
 		args = append(args, "-tags", strings.Join(b.Tags, ","))

@@ -5,6 +5,8 @@
 package loadbalancer
 
 import (
+	"fmt"
+
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsec2"
 	elbv2 "github.com/aws/aws-cdk-go/awscdk/v2/awselasticloadbalancingv2"
@@ -64,6 +66,11 @@ func New(scope constructs.Construct, id string, props *Props) *LoadBalancer {
 	check := propcheck.For("loadbalancer", id)
 	check.Required(propcheck.P("Vpc", props.Vpc != nil))
 	props.Domain.Check(check)
+	if *awscdk.Token_IsUnresolved(awscdk.Stack_Of(scope).Region()) {
+		// Access logs are written by the region's ELB account, which the
+		// bucket policy must name, so the region cannot wait for deploy time.
+		panic(fmt.Sprintf("%s: the stack needs a region (StackProps.Env.Region) for the load balancer's access logs", check))
+	}
 	c := constructs.NewConstruct(scope, &id)
 	lb := &LoadBalancer{Construct: c, HTTPS: props.Domain.Certificate != nil}
 	removal := defaults.Removal(props.Disposable)

@@ -7,8 +7,6 @@
 package main
 
 import (
-	"os"
-
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awscognito"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsec2"
@@ -77,5 +75,4 @@ func main() {
 	NewPlatformStack(app, "TeamLearningPlatform", ExampleProps())
 	compliance.Check(app)
 	app.Synth(nil)
-	os.Exit(0)
 }

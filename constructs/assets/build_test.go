@@ -1,0 +1,64 @@
+package assets
+
+import (
+	"bytes"
+	"debug/elf"
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+// The same source builds the same bytes, so the output-hashed asset does
+// not change when the service did not; a relative output path lands where
+// the caller meant, not in the module directory the build runs in.
+func TestBuildIsReproducibleAndHonoursRelativePaths(t *testing.T) {
+	if _, err := ModuleDir(); err != nil {
+		t.Fatal(err)
+	}
+	first := filepath.Join(t.TempDir(), "bootstrap")
+	if err := Bootstrap.Build(DeployArch, first); err != nil {
+		t.Fatal(err)
+	}
+	work := t.TempDir()
+	t.Chdir(work)
+	if err := Bootstrap.Build(DeployArch, filepath.Join("out", "bootstrap")); err != nil {
+		t.Fatal(err)
+	}
+	a, err := os.ReadFile(first)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(filepath.Join(work, "out", "bootstrap"))
+	if err != nil {
+		t.Fatalf("relative output: %v", err)
+	}
+	if !bytes.Equal(a, b) {
+		t.Fatal("two builds of the same source differ")
+	}
+	f, err := elf.Open(first)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if f.Machine != elf.EM_AARCH64 {
+		t.Errorf("built for %v, want arm64", f.Machine)
+	}
+}
+
+func TestWriteContainerContextHoldsWhatTheDockerfileCopies(t *testing.T) {
+	dir := t.TempDir()
+	if err := WriteContainerContext(dir, DeployArch); err != nil {
+		t.Fatal(err)
+	}
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, e := range entries {
+		names = append(names, e.Name())
+	}
+	if len(names) != 2 || names[0] != "Dockerfile" || names[1] != "progress-"+DeployArch {
+		t.Errorf("context holds %v, want Dockerfile and progress-%s", names, DeployArch)
+	}
+}
