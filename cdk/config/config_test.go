@@ -65,6 +65,10 @@ func TestMalformedSettingsStopSynthesis(t *testing.T) {
 		"lambda memory":       {func(e map[string]any) { sizing(e)["lambdaMemoryMB"] = 64 }, "lambdaMemoryMB"},
 		"domain without cert": {func(e map[string]any) { e["domainName"] = "progress.example.com" }, "certificateArn"},
 		"wrong type":          {func(e map[string]any) { e["production"] = "yes" }, "production"},
+		"bad hosted zone": {func(e map[string]any) {
+			e["domainName"], e["certificateArn"], e["hostedZoneId"] = "progress.example.com", "arn:aws:acm:us-east-1:123456789012:certificate/abc", "zone-1"
+		}, "hostedZoneId"},
+		"zone without domain": {func(e map[string]any) { e["hostedZoneId"] = "Z0123456789ABCDEFGHIJ" }, "needs domainName"},
 		"write ratio":         {func(e map[string]any) { e["traffic"].(map[string]any)["writeRatio"] = 2 }, "writeRatio"},
 	}
 	for name, c := range cases {

@@ -404,25 +404,57 @@ func TestFargateStack(t *testing.T) {
 	}
 }
 
-func TestFargateWithCertificateServesHTTPS(t *testing.T) {
-	app := newApp("prod", config.ArchFargate)
-	b, err := stacks.Build(app)
+// With domainName, certificateArn and hostedZoneId in cdk.json, every
+// variant serves HTTPS at the domain, adds the alias record, and reports
+// the custom URL; cdk-nag stays clean.
+func TestCustomDomain(t *testing.T) {
+	const domain, cert, zone = "progress.example.com", "arn:aws:acm:us-east-1:123456789012:certificate/abcd-1234", "Z0123456789ABCDEFGHIJ"
+	ctx := map[string]any{}
+	raw, _ := json.Marshal(cdkContext)
+	json.Unmarshal(raw, &ctx)
+	prod := ctx[config.ContextEnvironments].(map[string]any)["prod"].(map[string]any)
+	prod["domainName"], prod["certificateArn"], prod["hostedZoneId"] = domain, cert, zone
+	ctx[config.ContextEnv], ctx[config.ContextArch] = "prod", config.ArchAll
+	b, err := stacks.Build(awscdk.NewApp(&awscdk.AppProps{Context: &ctx}))
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := b.Selection.Settings
-	s.CertificateArn = "arn:aws:acm:us-east-1:123456789012:certificate/abcd-1234"
-	st := stacks.NewFargateStack(app, "Https", &stacks.FargateStackProps{StackProps: awscdk.StackProps{Env: &awscdk.Environment{Region: jsii.String(s.Region)}}, Settings: s, Table: b.Data.Table.Table, Identity: b.Identity.Identity})
-	tpl := assertions.Template_FromStack(st.Stack, nil)
-	check(t, "HTTPS listener and an HTTP redirect", func() {
-		tpl.HasResourceProperties(jsii.String("AWS::ElasticLoadBalancingV2::Listener"), map[string]any{
-			"Protocol": "HTTPS", "Port": 443, "Certificates": []any{map[string]any{"CertificateArn": s.CertificateArn}},
+	for name, st := range map[string]awscdk.Stack{"lambda": b.Lambda.Stack, "fargate": b.Fargate.Stack, "ec2": b.Ec2.Stack} {
+		t.Run(name, func(t *testing.T) {
+			tpl := assertions.Template_FromStack(st, nil)
+			check(t, "alias record for the domain in the zone", func() {
+				tpl.HasResourceProperties(jsii.String("AWS::Route53::RecordSet"), map[string]any{
+					"Name": domain + ".", "Type": "A", "HostedZoneId": zone, "AliasTarget": assertions.Match_AnyValue(),
+				})
+			})
+			if name == "lambda" {
+				check(t, "API Gateway custom domain and mapping", func() {
+					tpl.HasResourceProperties(jsii.String("AWS::ApiGatewayV2::DomainName"), map[string]any{
+						"DomainName":               domain,
+						"DomainNameConfigurations": []any{assertions.Match_ObjectLike(&map[string]any{"CertificateArn": cert, "SecurityPolicy": "TLS_1_2"})},
+					})
+					tpl.ResourceCountIs(jsii.String("AWS::ApiGatewayV2::ApiMapping"), jsii.Number(1))
+				})
+			} else {
+				check(t, "HTTPS listener and an HTTP redirect", func() {
+					tpl.HasResourceProperties(jsii.String("AWS::ElasticLoadBalancingV2::Listener"), map[string]any{
+						"Protocol": "HTTPS", "Port": 443, "Certificates": []any{map[string]any{"CertificateArn": cert}},
+					})
+					tpl.HasResourceProperties(jsii.String("AWS::ElasticLoadBalancingV2::Listener"), map[string]any{
+						"Protocol": "HTTP", "Port": 80,
+						"DefaultActions": []any{assertions.Match_ObjectLike(&map[string]any{"Type": "redirect"})},
+					})
+				})
+			}
+			outputs, _ := json.Marshal(tpl.FindOutputs(jsii.String("*"), nil))
+			if !strings.Contains(string(outputs), `"https://`+domain+`"`) {
+				t.Errorf("the URL output is not the custom domain's: %s", outputs)
+			}
+			for _, m := range *assertions.Annotations_FromStack(st).FindError(jsii.String("*"), assertions.Match_StringLikeRegexp(jsii.String("AwsSolutions-.*"))) {
+				t.Errorf("cdk-nag: %s %v", *m.Id, m.Entry.Data)
+			}
 		})
-		tpl.HasResourceProperties(jsii.String("AWS::ElasticLoadBalancingV2::Listener"), map[string]any{
-			"Protocol": "HTTP", "Port": 80,
-			"DefaultActions": []any{assertions.Match_ObjectLike(&map[string]any{"Type": "redirect"})},
-		})
-	})
+	}
 }
 
 // Switching between lambda and fargate never changes the Data stack.

@@ -1,0 +1,37 @@
+package ec2service_test
+
+import (
+	"fmt"
+	"os"
+	"testing"
+
+	"github.com/aws/jsii-runtime-go"
+
+	"github.com/progresskit/progresskit/constructs/database"
+	"github.com/progresskit/progresskit/constructs/ec2service"
+	"github.com/progresskit/progresskit/constructs/identity"
+	"github.com/progresskit/progresskit/constructs/internal/cdktest"
+	"github.com/progresskit/progresskit/constructs/network"
+)
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	jsii.Close()
+	os.Exit(code)
+}
+
+// The EC2 variant needs a network, a PostgreSQL database and an identity;
+// it builds the arm64 server at synthesis and runs it under systemd.
+func Example() {
+	stack := cdktest.Stack()
+	net := network.New(stack, "Network", nil)
+	ec2service.New(stack, "Progress", &ec2service.Props{
+		Network:  net,
+		Database: database.New(stack, "Database", &database.Props{Vpc: net.Vpc}).Instance,
+		Identity: identity.New(stack, "Identity", nil),
+	})
+
+	group := cdktest.Only(stack, "AWS::AutoScaling::AutoScalingGroup").Properties
+	fmt.Println(group["MinSize"], group["MaxSize"])
+	// Output: 1 2
+}

@@ -1,0 +1,32 @@
+package identity_test
+
+import (
+	"fmt"
+	"os"
+	"testing"
+
+	"github.com/aws/jsii-runtime-go"
+
+	"github.com/progresskit/progresskit/constructs/identity"
+	"github.com/progresskit/progresskit/constructs/internal/cdktest"
+)
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	jsii.Close()
+	os.Exit(code)
+}
+
+// With no props, identity creates a Cognito user pool (retained, deletion
+// protected) with a web and a mobile client and the admin group.
+func Example() {
+	stack := cdktest.Stack()
+	idp := identity.New(stack, "Identity", nil)
+
+	pool := cdktest.Only(stack, "AWS::Cognito::UserPool")
+	fmt.Println(pool.DeletionPolicy, pool.Properties["DeletionProtection"])
+	fmt.Println(len(idp.Audiences), "audiences")
+	// Output:
+	// Retain ACTIVE
+	// 2 audiences
+}

@@ -1,0 +1,34 @@
+package lambdaservice_test
+
+import (
+	"fmt"
+	"os"
+	"testing"
+
+	"github.com/aws/jsii-runtime-go"
+
+	"github.com/progresskit/progresskit/constructs/identity"
+	"github.com/progresskit/progresskit/constructs/internal/cdktest"
+	"github.com/progresskit/progresskit/constructs/lambdaservice"
+	"github.com/progresskit/progresskit/constructs/table"
+)
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	jsii.Close()
+	os.Exit(code)
+}
+
+// The Lambda variant needs a table and an identity; it builds its arm64
+// bootstrap from the progresskit module at synthesis.
+func Example() {
+	stack := cdktest.Stack()
+	lambdaservice.New(stack, "Progress", &lambdaservice.Props{
+		Table:    table.New(stack, "Table", nil).Table,
+		Identity: identity.New(stack, "Identity", nil),
+	})
+
+	fn := cdktest.Only(stack, "AWS::Lambda::Function").Properties
+	fmt.Println(fn["Runtime"], fn["Architectures"], fn["MemorySize"])
+	// Output: provided.al2023 [arm64] 256
+}
