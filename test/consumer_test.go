@@ -211,3 +211,19 @@ func (s *synthStack) file(t *testing.T, hash string) assetSource {
 	}
 	return a.Source
 }
+
+// The README shows the consumer's main.go as it is, so the snippet a team
+// copies is the one this test synthesizes.
+func TestReadmeShowsTheConsumerMainGo(t *testing.T) {
+	readme, err := os.ReadFile("../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	main, err := os.ReadFile("consumer/main.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(readme), "```go\n"+string(main)+"```\n") {
+		t.Error("README.md does not show test/consumer/main.go verbatim in a go block")
+	}
+}
