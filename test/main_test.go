@@ -13,6 +13,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/aws/jsii-runtime-go"
 )
 
 // progressBin and bootstrapBin are built once for every test here, as
@@ -39,6 +41,7 @@ func TestMain(m *testing.M) {
 		}
 	}
 	code := m.Run()
+	jsii.Close() // the user data test synthesizes in process
 	os.RemoveAll(dir)
 	os.Exit(code)
 }

@@ -29,6 +29,14 @@ const (
 	ArchAll     = "all"
 )
 
+// LambdaDeployments are the traffic shifts lambdaDeployment may name
+// (CodeDeploy's predefined Lambda configurations).
+var LambdaDeployments = []string{
+	"ALL_AT_ONCE",
+	"CANARY_10PERCENT_5MINUTES", "CANARY_10PERCENT_10MINUTES", "CANARY_10PERCENT_15MINUTES", "CANARY_10PERCENT_30MINUTES",
+	"LINEAR_10PERCENT_EVERY_1MINUTE", "LINEAR_10PERCENT_EVERY_2MINUTES", "LINEAR_10PERCENT_EVERY_3MINUTES", "LINEAR_10PERCENT_EVERY_10MINUTES",
+}
+
 // Arches lists every architecture, in the order 'all' synthesizes them.
 var Arches = []string{ArchLambda, ArchFargate, ArchEC2}
 
@@ -45,12 +53,22 @@ type Settings struct {
 	AlarmEmail string `json:"alarmEmail"`
 	// DomainName serves the API at this name with CertificateArn (ACM, in
 	// Region); HostedZoneID, optional, adds the Route 53 alias record.
-	DomainName       string  `json:"domainName"`
-	CertificateArn   string  `json:"certificateArn"`
-	HostedZoneID     string  `json:"hostedZoneId,omitempty"`
-	LogRetentionDays int     `json:"logRetentionDays"`
-	Sizing           Sizing  `json:"sizing"`
-	Traffic          Traffic `json:"traffic"`
+	DomainName       string `json:"domainName"`
+	CertificateArn   string `json:"certificateArn"`
+	HostedZoneID     string `json:"hostedZoneId,omitempty"`
+	LogRetentionDays int    `json:"logRetentionDays"`
+	// LambdaDeployment is how CodeDeploy shifts traffic to a new Lambda
+	// version: one of LambdaDeployments.
+	LambdaDeployment string `json:"lambdaDeployment"`
+	// GitHubRepository ("owner/name"), when set, adds the Ci stack: a role
+	// that the repository's workflow, in the GitHub environment named like
+	// this env, assumes through OIDC to deploy.
+	GitHubRepository string `json:"githubRepository,omitempty"`
+	// GitHubOIDCProviderARN is the account's existing GitHub OIDC provider
+	// (one per account); empty creates one.
+	GitHubOIDCProviderARN string  `json:"githubOidcProviderArn,omitempty"`
+	Sizing                Sizing  `json:"sizing"`
+	Traffic               Traffic `json:"traffic"`
 }
 
 // Sizing is the compute and database size of each architecture.
@@ -91,6 +109,8 @@ var (
 	accountRE  = regexp.MustCompile(`^\d{12}$`)
 	emailRE    = regexp.MustCompile(`^[^@\s]+@[^@\s]+\.[^@\s]+$`)
 	certRE     = regexp.MustCompile(`^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate/[A-Za-z0-9-]+$`)
+	repoRE     = regexp.MustCompile(`^[A-Za-z0-9-]+/[A-Za-z0-9._-]+$`)
+	oidcARNRE  = regexp.MustCompile(`^arn:aws[a-z-]*:iam::\d{12}:oidc-provider/token\.actions\.githubusercontent\.com$`)
 	zoneRE     = regexp.MustCompile(`^Z[A-Z0-9]{1,31}$`)
 	domainRE   = regexp.MustCompile(`^([a-z0-9]([a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,}$`)
 	ec2TypeRE  = regexp.MustCompile(`^[a-z][a-z0-9]*g[a-z0-9]*\.[a-z0-9]+$`) // Graviton (arm64) families
@@ -195,6 +215,18 @@ func (s Settings) Validate() error {
 	}
 	if s.HostedZoneID != "" && s.DomainName == "" {
 		bad("hostedZoneId", "needs domainName: the alias record is for that name")
+	}
+	if !slices.Contains(LambdaDeployments, s.LambdaDeployment) {
+		bad("lambdaDeployment", "%q is not one of %s", s.LambdaDeployment, strings.Join(LambdaDeployments, ", "))
+	}
+	if s.GitHubRepository != "" && !repoRE.MatchString(s.GitHubRepository) {
+		bad("githubRepository", "%q is not a GitHub repository such as my-org/learning-platform", s.GitHubRepository)
+	}
+	if s.GitHubOIDCProviderARN != "" && !oidcARNRE.MatchString(s.GitHubOIDCProviderARN) {
+		bad("githubOidcProviderArn", "%q is not the ARN of a token.actions.githubusercontent.com OIDC provider", s.GitHubOIDCProviderARN)
+	}
+	if s.GitHubOIDCProviderARN != "" && s.GitHubRepository == "" {
+		bad("githubOidcProviderArn", "needs githubRepository: the provider is for its deploy role")
 	}
 	if !slices.Contains(logRetentions, s.LogRetentionDays) {
 		bad("logRetentionDays", "%d is not a CloudWatch Logs retention; valid: %v", s.LogRetentionDays, logRetentions)

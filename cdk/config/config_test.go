@@ -69,7 +69,12 @@ func TestMalformedSettingsStopSynthesis(t *testing.T) {
 			e["domainName"], e["certificateArn"], e["hostedZoneId"] = "progress.example.com", "arn:aws:acm:us-east-1:123456789012:certificate/abc", "zone-1"
 		}, "hostedZoneId"},
 		"zone without domain": {func(e map[string]any) { e["hostedZoneId"] = "Z0123456789ABCDEFGHIJ" }, "needs domainName"},
-		"write ratio":         {func(e map[string]any) { e["traffic"].(map[string]any)["writeRatio"] = 2 }, "writeRatio"},
+		"lambda deployment":   {func(e map[string]any) { e["lambdaDeployment"] = "canary" }, "CANARY_10PERCENT_5MINUTES"},
+		"github repository":   {func(e map[string]any) { e["githubRepository"] = "https://github.com/x/y" }, "githubRepository"},
+		"provider without repo": {func(e map[string]any) {
+			e["githubOidcProviderArn"] = "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com"
+		}, "needs githubRepository"},
+		"write ratio": {func(e map[string]any) { e["traffic"].(map[string]any)["writeRatio"] = 2 }, "writeRatio"},
 	}
 	for name, c := range cases {
 		_, err := Select("prod", "", mutate(c.f))

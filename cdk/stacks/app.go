@@ -20,6 +20,7 @@ type Built struct {
 	Fargate   *FargateStack
 	Rds       *RdsStack
 	Ec2       *Ec2Stack
+	Ci        *CiStack // nil unless githubRepository is set
 }
 
 // StackName is the name of one of an environment's stacks.
@@ -79,6 +80,11 @@ func Build(app awscdk.App) (*Built, error) {
 		b.Ec2 = NewEc2Stack(app, StackName(sel.Env, "Ec2"), &Ec2StackProps{
 			StackProps: stackProps("Ec2", "ALB + EC2 Auto Scaling group on PostgreSQL"), Settings: s,
 			Rds: b.Rds, Identity: b.Identity.Identity,
+		})
+	}
+	if s.GitHubRepository != "" {
+		b.Ci = NewCiStack(app, StackName(sel.Env, "Ci"), &CiStackProps{
+			StackProps: stackProps("Ci", "GitHub Actions OIDC deploy role"), Env: sel.Env, Settings: s,
 		})
 	}
 	compliance.Check(app)

@@ -60,6 +60,22 @@ func newApp(env, arch string) awscdk.App {
 	return awscdk.NewApp(&awscdk.AppProps{Context: &ctx})
 }
 
+// buildWith builds env and arch with env's settings in cdk.json changed
+// by mutate.
+func buildWith(t *testing.T, env, arch string, mutate func(settings map[string]any)) *stacks.Built {
+	t.Helper()
+	ctx := map[string]any{}
+	raw, _ := json.Marshal(cdkContext)
+	json.Unmarshal(raw, &ctx)
+	mutate(ctx[config.ContextEnvironments].(map[string]any)[env].(map[string]any))
+	ctx[config.ContextEnv], ctx[config.ContextArch] = env, arch
+	b, err := stacks.Build(awscdk.NewApp(&awscdk.AppProps{Context: &ctx}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
 func build(t *testing.T, env, arch string) *stacks.Built {
 	t.Helper()
 	b, err := stacks.Build(newApp(env, arch))
@@ -409,16 +425,9 @@ func TestFargateStack(t *testing.T) {
 // the custom URL; cdk-nag stays clean.
 func TestCustomDomain(t *testing.T) {
 	const domain, cert, zone = "progress.example.com", "arn:aws:acm:us-east-1:123456789012:certificate/abcd-1234", "Z0123456789ABCDEFGHIJ"
-	ctx := map[string]any{}
-	raw, _ := json.Marshal(cdkContext)
-	json.Unmarshal(raw, &ctx)
-	prod := ctx[config.ContextEnvironments].(map[string]any)["prod"].(map[string]any)
-	prod["domainName"], prod["certificateArn"], prod["hostedZoneId"] = domain, cert, zone
-	ctx[config.ContextEnv], ctx[config.ContextArch] = "prod", config.ArchAll
-	b, err := stacks.Build(awscdk.NewApp(&awscdk.AppProps{Context: &ctx}))
-	if err != nil {
-		t.Fatal(err)
-	}
+	b := buildWith(t, "prod", config.ArchAll, func(env map[string]any) {
+		env["domainName"], env["certificateArn"], env["hostedZoneId"] = domain, cert, zone
+	})
 	for name, st := range map[string]awscdk.Stack{"lambda": b.Lambda.Stack, "fargate": b.Fargate.Stack, "ec2": b.Ec2.Stack} {
 		t.Run(name, func(t *testing.T) {
 			tpl := assertions.Template_FromStack(st, nil)

@@ -136,3 +136,11 @@ func AutoScalingGroup(group constructs.IConstruct) {
 		{Rule: "AwsSolutions-AS3", Reason: "Scaling events notify the alarm topic (Notifications); nag cannot see a topic passed by reference."},
 	})
 }
+
+// CodeDeployRole: the role CodeDeploy uses to shift a Lambda alias.
+func CodeDeployRole(role constructs.IConstruct) {
+	add(role, []Suppression{
+		{Rule: "AwsSolutions-IAM4", Reason: "AWSCodeDeployRoleForLambdaLimited is the AWS-maintained least-privilege policy for Lambda deployments (read alarms, update aliases, invoke hooks).",
+			AppliesTo: []string{"Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSCodeDeployRoleForLambdaLimited"}},
+	})
+}

@@ -6,7 +6,6 @@ package ec2service
 
 import (
 	"fmt"
-	"slices"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsautoscaling"
@@ -29,7 +28,6 @@ import (
 	"github.com/progresskit/progresskit/constructs/network"
 	"github.com/progresskit/progresskit/constructs/observability"
 	"github.com/progresskit/progresskit/service/settings"
-	"github.com/progresskit/progresskit/service/systemd"
 )
 
 // Defaults a caller can override through Props.
@@ -41,6 +39,14 @@ const (
 )
 
 const rootVolumeGiB = 8
+
+// Start-up limits of one instance. The readiness wait is shorter than the
+// signal timeout, so an instance whose server never comes up says so
+// (a failure signal) before CloudFormation gives up on it.
+const (
+	SignalTimeoutMinutes = 10
+	ReadyTimeoutSeconds  = 300
+)
 
 // Props configure the variant. Network, Database and Identity are required.
 type Props struct {
@@ -121,31 +127,7 @@ func New(scope constructs.Construct, id string, props *Props) *Ec2Service {
 		})
 	}
 
-	ud := awsec2.UserData_ForLinux(nil)
-	ud.AddS3DownloadCommand(&awsec2.S3DownloadOptions{Bucket: binary.Bucket(), BucketKey: binary.S3ObjectKey(), LocalFile: jsii.String(systemd.BinaryPath)})
-	line := func(name string, value ...*string) []*string {
-		return append(append([]*string{jsii.String(name + "=")}, value...), jsii.String("\n"))
-	}
-	lines := slices.Concat(
-		line(settings.Addr.Env, jsii.String(fmt.Sprintf("0.0.0.0:%d", settings.Port))),
-		line(settings.Store.Env, jsii.String("postgres-secret://"), secret.SecretArn()),
-		line(settings.Auth.Env, jsii.String(settings.AuthJWKS)),
-		line(settings.JWKSURL.Env, props.Identity.JwksURL()),
-		line(settings.Issuer.Env, props.Identity.Issuer),
-		line(settings.Audience.Env, awscdk.Fn_Join(jsii.String(","), &props.Identity.Audiences)),
-		line("AWS_REGION", awscdk.Stack_Of(c).Region()),
-	)
-	env := awscdk.Fn_Join(jsii.String(""), &lines)
-	ud.AddCommands(
-		jsii.String("set -euo pipefail"),
-		jsii.String("chmod 0755 "+systemd.BinaryPath),
-		jsii.String("install -d -m 0755 /etc/progress"),
-		awscdk.Fn_Join(jsii.String(""), &[]*string{jsii.String("cat > " + systemd.EnvFilePath + " <<'PROGRESS_ENV'\n"), env, jsii.String("PROGRESS_ENV")}),
-		jsii.String("chmod 0644 "+systemd.EnvFilePath),
-		jsii.String("cat > "+systemd.UnitPath+" <<'PROGRESS_UNIT'\n"+systemd.Unit+"PROGRESS_UNIT"),
-		jsii.String("systemctl daemon-reload"),
-		jsii.String("systemctl enable --now progress.service"),
-	)
+	ud := userData(c, binary, props.Identity, secret.SecretArn())
 
 	itype := props.InstanceType
 	if itype == "" {
@@ -167,19 +149,33 @@ func New(scope constructs.Construct, id string, props *Props) *Ec2Service {
 		}},
 	})
 	minN := defaults.Int(props.Min, DefaultMin)
+	maxN := max(defaults.Int(props.Max, DefaultMax), minN)
 	s.Group = awsautoscaling.NewAutoScalingGroup(c, jsii.String("Group"), &awsautoscaling.AutoScalingGroupProps{
 		Vpc:            props.Network.Vpc,
 		VpcSubnets:     props.Network.ServiceSubnets,
 		LaunchTemplate: lt,
 		MinCapacity:    jsii.Number(float64(minN)),
-		MaxCapacity:    jsii.Number(float64(max(defaults.Int(props.Max, DefaultMax), minN))),
+		MaxCapacity:    jsii.Number(float64(maxN)),
 		HealthChecks: awsautoscaling.HealthChecks_WithAdditionalChecks(&awsautoscaling.AdditionalHealthChecksOptions{
 			AdditionalTypes: &[]awsautoscaling.AdditionalHealthCheckType{awsautoscaling.AdditionalHealthCheckType_ELB},
 			GracePeriod:     awscdk.Duration_Minutes(jsii.Number(3)),
 		}),
 		Notifications: &[]*awsautoscaling.NotificationConfiguration{{Topic: obs.Topic}},
+		// The first deployment waits for MinCapacity instances to answer
+		// /readyz; every later change to the launch template (a new binary,
+		// new settings) replaces the instances one at a time, each waiting
+		// for its own signal, keeping the rest in service. A failure signal
+		// or a timeout fails the update, and CloudFormation rolls back.
+		Signals: awsautoscaling.Signals_WaitForMinCapacity(&awsautoscaling.SignalsOptions{Timeout: awscdk.Duration_Minutes(jsii.Number(SignalTimeoutMinutes))}),
+		UpdatePolicy: awsautoscaling.UpdatePolicy_RollingUpdate(&awsautoscaling.RollingUpdateOptions{
+			MaxBatchSize:          jsii.Number(1),
+			MinInstancesInService: jsii.Number(float64(min(minN, maxN-1))),
+			WaitOnResourceSignals: jsii.Bool(true),
+			PauseTime:             awscdk.Duration_Minutes(jsii.Number(SignalTimeoutMinutes)),
+		}),
 	})
 	compliance.AutoScalingGroup(s.Group)
+	signalWhenReady(ud, s.Group)
 
 	s.LoadBalancer = loadbalancer.New(c, "LoadBalancer", &loadbalancer.Props{Vpc: props.Network.Vpc, Domain: props.Domain, Disposable: props.Disposable})
 	tg := s.LoadBalancer.Listener.AddTargets(jsii.String("Instances"), &elbv2.AddApplicationTargetsProps{
@@ -194,7 +190,7 @@ func New(scope constructs.Construct, id string, props *Props) *Ec2Service {
 	})
 	th := props.Alarms.WithDefaults()
 	s.Alarms = obs.LoadBalancerAlarms(c, s.LoadBalancer.Alb, tg, th)
-	five := awscdk.Duration_Minutes(jsii.Number(5))
+	five := observability.PagePeriod()
 	avg := &awscloudwatch.MetricOptions{Period: five, Statistic: jsii.String("Average")}
 	s.Alarms = append(s.Alarms,
 		obs.Alarm(c, "DatabaseCpu", fmt.Sprintf("Database CPU at %g%% or more", th.DatabaseCPUPercent), props.Database.MetricCPUUtilization(avg), th.DatabaseCPUPercent),

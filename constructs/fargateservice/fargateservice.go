@@ -33,12 +33,13 @@ import (
 
 // Defaults a caller can override through Props.
 const (
-	DefaultCPU             = 256
-	DefaultMemoryMiB       = 512
-	DefaultMinTasks        = 1
-	DefaultMaxTasks        = 4
-	DefaultCPUTarget       = 60   // percent
-	DefaultRequestsPerTask = 1000 // per minute, per target
+	DefaultCPU               = 256
+	DefaultMemoryMiB         = 512
+	DefaultMinTasks          = 1
+	DefaultMaxTasks          = 4
+	DefaultCPUTarget         = 60   // percent
+	DefaultRequestsPerTask   = 1000 // per minute, per target
+	DefaultMinHealthyPercent = 100
 )
 
 const (
@@ -83,6 +84,10 @@ type Props struct {
 	// RequestsPerTask per minute that scaling holds.
 	// default: 1000
 	RequestsPerTask int
+	// MinHealthyPercent of MinTasks kept serving while a deployment
+	// replaces tasks.
+	// default: 100 (new tasks start before old ones stop)
+	MinHealthyPercent int
 	// Spot prefers FARGATE_SPOT (about 70% cheaper; tasks may be reclaimed
 	// with two minutes' notice), keeping one on-demand task as a base.
 	// default: false (on demand only)
@@ -108,7 +113,10 @@ type FargateService struct {
 	Service      awsecs.FargateService
 	LoadBalancer *loadbalancer.LoadBalancer
 	TargetGroup  elbv2.ApplicationTargetGroup
-	Alarms       []awscloudwatch.Alarm
+	// Alarms page; RolloutAlarms roll a deployment back (ECS deployment
+	// alarms). All are on the dashboard.
+	Alarms        []awscloudwatch.Alarm
+	RolloutAlarms []awscloudwatch.Alarm
 }
 
 // New deploys the variant.
@@ -188,7 +196,7 @@ func New(scope constructs.Construct, id string, props *Props) *FargateService {
 		CapacityProviderStrategies: &strategies,
 		AssignPublicIp:             jsii.Bool(net.PublicIP),
 		VpcSubnets:                 net.ServiceSubnets,
-		MinHealthyPercent:          jsii.Number(100),
+		MinHealthyPercent:          jsii.Number(float64(defaults.Int(props.MinHealthyPercent, DefaultMinHealthyPercent))),
 		MaxHealthyPercent:          jsii.Number(200),
 		HealthCheckGracePeriod:     awscdk.Duration_Seconds(jsii.Number(healthCheckGraceSeconds)),
 		EnableECSManagedTags:       jsii.Bool(true),
@@ -218,6 +226,16 @@ func New(scope constructs.Construct, id string, props *Props) *FargateService {
 	th := props.Alarms.WithDefaults()
 	f.Alarms = obs.LoadBalancerAlarms(c, f.LoadBalancer.Alb, f.TargetGroup, th)
 	f.Alarms = append(f.Alarms, obs.Alarm(c, "ServiceCpu", fmt.Sprintf("Service CPU stays at %g%% or more (scaling at its maximum?)", th.ComputeCPUPercent),
-		f.Service.MetricCpuUtilization(&awscloudwatch.MetricOptions{Period: awscdk.Duration_Minutes(jsii.Number(5))}), th.ComputeCPUPercent))
+		f.Service.MetricCpuUtilization(&awscloudwatch.MetricOptions{Period: observability.PagePeriod()}), th.ComputeCPUPercent))
+
+	// A version that passes health checks but fails requests rolls back
+	// too: the circuit breaker catches tasks that never get healthy, the
+	// deployment alarms catch the rest.
+	f.RolloutAlarms = obs.LoadBalancerRolloutAlarms(c, f.LoadBalancer.Alb, th)
+	names := make([]*string, len(f.RolloutAlarms))
+	for i, a := range f.RolloutAlarms {
+		names[i] = a.AlarmName()
+	}
+	f.Service.EnableDeploymentAlarms(&names, &awsecs.DeploymentAlarmOptions{Behavior: awsecs.AlarmBehavior_ROLLBACK_ON_ALARM})
 	return f
 }

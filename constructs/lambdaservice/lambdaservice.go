@@ -12,6 +12,7 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsapigatewayv2authorizers"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsapigatewayv2integrations"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awscloudwatch"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awscodedeploy"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsdynamodb"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslogs"
@@ -39,6 +40,10 @@ const (
 	DefaultThrottleRate   = 100
 	DefaultThrottleBurst  = 200
 )
+
+// AliasName is the alias API Gateway invokes; CodeDeploy moves it from
+// one published version to the next.
+const AliasName = "live"
 
 // Route is one API route and whether it needs a token.
 type Route struct {
@@ -81,6 +86,10 @@ type Props struct {
 	// ThrottleBurst is the burst the stage admits.
 	// default: 200
 	ThrottleBurst int
+	// DeploymentConfig is how CodeDeploy shifts the live alias to a new
+	// version; an alarm during the shift rolls it back.
+	// default: canary, 10% for 5 minutes (LambdaDeploymentConfig_CANARY_10PERCENT_5MINUTES)
+	DeploymentConfig awscodedeploy.ILambdaDeploymentConfig
 	// LogRetention of the function's and the access logs.
 	// default: one month
 	LogRetention awslogs.RetentionDays
@@ -100,8 +109,15 @@ type Props struct {
 type LambdaService struct {
 	constructs.Construct
 	Function awslambda.Function
-	Api      awsapigatewayv2.HttpApi
-	Alarms   []awscloudwatch.Alarm
+	// Alias is what the API invokes: the version CodeDeploy last shifted to.
+	Alias awslambda.Alias
+	// Deployment shifts Alias to each new version.
+	Deployment awscodedeploy.LambdaDeploymentGroup
+	Api        awsapigatewayv2.HttpApi
+	// Alarms page; RolloutAlarms roll a deployment back. All are on the
+	// dashboard.
+	Alarms        []awscloudwatch.Alarm
+	RolloutAlarms []awscloudwatch.Alarm
 	// URL is the API's base URL: the custom domain's, else execute-api's.
 	URL *string
 }
@@ -173,7 +189,12 @@ func New(scope constructs.Construct, id string, props *Props) *LambdaService {
 		ThrottlingBurstLimit: jsii.Number(float64(defaults.Int(props.ThrottleBurst, DefaultThrottleBurst))),
 	})
 
-	integration := awsapigatewayv2integrations.NewHttpLambdaIntegration(jsii.String("Integration"), s.Function, &awsapigatewayv2integrations.HttpLambdaIntegrationProps{
+	// Every deploy that changes the code or configuration publishes a
+	// version; the API only ever reaches it through the alias.
+	s.Alias = awslambda.NewAlias(c, jsii.String("Live"), &awslambda.AliasProps{
+		AliasName: jsii.String(AliasName), Version: s.Function.CurrentVersion(),
+	})
+	integration := awsapigatewayv2integrations.NewHttpLambdaIntegration(jsii.String("Integration"), s.Alias, &awsapigatewayv2integrations.HttpLambdaIntegrationProps{
 		PayloadFormatVersion: awsapigatewayv2.PayloadFormatVersion_VERSION_2_0(),
 	})
 	authorizer := awsapigatewayv2authorizers.NewHttpJwtAuthorizer(jsii.String("JwtAuthorizer"), props.Identity.Issuer,
@@ -192,11 +213,11 @@ func New(scope constructs.Construct, id string, props *Props) *LambdaService {
 		}
 	}
 
-	five := awscdk.Duration_Minutes(jsii.Number(5))
+	five := observability.PagePeriod()
 	sum := &awscloudwatch.MetricOptions{Period: five, Statistic: jsii.String("Sum")}
 	s.Alarms = append(s.Alarms,
 		obs.Alarm(c, "Api5xxRate", fmt.Sprintf("%g%% or more of API requests failed with 5xx", th.ErrorRatePercent),
-			observability.ErrorRate(s.Api.MetricServerError(sum), s.Api.MetricCount(sum), "5xx %"), th.ErrorRatePercent),
+			observability.ErrorRate(s.Api.MetricServerError(sum), s.Api.MetricCount(sum), "5xx %", five), th.ErrorRatePercent),
 		obs.Alarm(c, "ApiP99Latency", fmt.Sprintf("API p99 latency is %g ms or more", th.P99LatencyMs),
 			s.Api.MetricLatency(&awscloudwatch.MetricOptions{Period: five, Statistic: jsii.String("p99")}), th.P99LatencyMs),
 		obs.Alarm(c, "FunctionErrors", fmt.Sprintf("The function returned errors or crashed %g or more times", th.FunctionErrors),
@@ -204,6 +225,7 @@ func New(scope constructs.Construct, id string, props *Props) *LambdaService {
 		obs.Alarm(c, "FunctionThrottles", "Invocations were throttled (concurrency limit reached)",
 			s.Function.MetricThrottles(sum), th.Throttles),
 	)
+	s.rollout(c, obs, th, props.DeploymentConfig)
 	s.URL = props.Domain.URL(s.Api.ApiEndpoint())
 	awscdk.NewCfnOutput(c, jsii.String("ApiUrl"), &awscdk.CfnOutputProps{Value: s.URL, Description: jsii.String("progress API base URL")})
 	return s

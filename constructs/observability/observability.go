@@ -19,8 +19,13 @@ import (
 	"github.com/progresskit/progresskit/service/settings"
 )
 
+// Paging alarms look at 5-minute periods and need 2 of 3 to breach, so a
+// blip does not page; rollout alarms look at single minutes, so they can
+// fire inside a 5-minute canary.
 const (
-	evaluationPeriods = 3 // of 5 minutes, so a blip does not page
+	pageMinutes       = 5
+	rolloutMinutes    = 1
+	evaluationPeriods = 3
 	datapointsToAlarm = 2
 )
 
@@ -82,14 +87,25 @@ func OrNew(scope constructs.Construct, o *Observability) *Observability {
 	return New(scope, "Observability", nil)
 }
 
-// Alarm creates an alarm on metric above threshold and sends it (and its
-// recovery) to the topic.
+// Alarm creates a paging alarm on metric (5-minute periods) at or above
+// threshold and sends it (and its recovery) to the topic.
 func (o *Observability) Alarm(scope constructs.Construct, id, description string, metric awscloudwatch.IMetric, threshold float64) awscloudwatch.Alarm {
+	return o.alarm(scope, id, description, metric, threshold, evaluationPeriods, datapointsToAlarm)
+}
+
+// RolloutAlarm creates an alarm that rolls a deployment back: metric has
+// one-minute periods and a single breaching minute fires it. It is on the
+// dashboard and notifies the topic like every alarm.
+func (o *Observability) RolloutAlarm(scope constructs.Construct, id, description string, metric awscloudwatch.IMetric, threshold float64) awscloudwatch.Alarm {
+	return o.alarm(scope, id, description, metric, threshold, 1, 1)
+}
+
+func (o *Observability) alarm(scope constructs.Construct, id, description string, metric awscloudwatch.IMetric, threshold float64, periods, datapoints float64) awscloudwatch.Alarm {
 	a := awscloudwatch.NewAlarm(scope, jsii.String(id), &awscloudwatch.AlarmProps{
 		Metric:             metric,
 		Threshold:          jsii.Number(threshold),
-		EvaluationPeriods:  jsii.Number(evaluationPeriods),
-		DatapointsToAlarm:  jsii.Number(datapointsToAlarm),
+		EvaluationPeriods:  jsii.Number(periods),
+		DatapointsToAlarm:  jsii.Number(datapoints),
 		ComparisonOperator: awscloudwatch.ComparisonOperator_GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
 		TreatMissingData:   awscloudwatch.TreatMissingData_NOT_BREACHING,
 		AlarmDescription:   jsii.String(description),
@@ -108,32 +124,59 @@ func (o *Observability) Alarm(scope constructs.Construct, id, description string
 // targets.
 func (o *Observability) LoadBalancerAlarms(scope constructs.Construct, alb elbv2.ApplicationLoadBalancer, tg elbv2.ApplicationTargetGroup, th Thresholds) []awscloudwatch.Alarm {
 	th = th.WithDefaults()
-	five := awscdk.Duration_Minutes(jsii.Number(5))
-	sum := &awscloudwatch.MetricOptions{Period: five, Statistic: jsii.String("Sum")}
+	return []awscloudwatch.Alarm{
+		o.Alarm(scope, "Http5xxRate", fmt.Sprintf("%g%% or more of requests failed with 5xx", th.ErrorRatePercent),
+			loadBalancer5xxRate(alb, PagePeriod()), th.ErrorRatePercent),
+		o.Alarm(scope, "P99Latency", fmt.Sprintf("p99 target response time is %g ms or more", th.P99LatencyMs),
+			loadBalancerP99(alb, PagePeriod()), th.P99LatencyMs/1000.0),
+		o.Alarm(scope, "UnhealthyTargets", fmt.Sprintf("%g or more targets fail their %s health check", th.UnhealthyTargets, settings.ReadyPath),
+			tg.Metrics().UnhealthyHostCount(&awscloudwatch.MetricOptions{Period: awscdk.Duration_Minutes(jsii.Number(1)), Statistic: jsii.String("Maximum")}), th.UnhealthyTargets),
+	}
+}
+
+// LoadBalancerRolloutAlarms are the alarms that roll a deployment behind
+// the load balancer back: the 5xx rate over RolloutErrorRatePercent, and
+// p99 over P99LatencyMs, in any one minute.
+func (o *Observability) LoadBalancerRolloutAlarms(scope constructs.Construct, alb elbv2.ApplicationLoadBalancer, th Thresholds) []awscloudwatch.Alarm {
+	th = th.WithDefaults()
+	return []awscloudwatch.Alarm{
+		o.RolloutAlarm(scope, "RolloutHttp5xxRate", fmt.Sprintf("Rollout: %g%% or more of requests failed with 5xx in a minute", th.RolloutErrorRatePercent),
+			loadBalancer5xxRate(alb, RolloutPeriod()), th.RolloutErrorRatePercent),
+		o.RolloutAlarm(scope, "RolloutP99Latency", fmt.Sprintf("Rollout: p99 target response time of %g ms or more in a minute", th.P99LatencyMs),
+			loadBalancerP99(alb, RolloutPeriod()), th.P99LatencyMs/1000.0),
+	}
+}
+
+// loadBalancer5xxRate counts the targets' 5xx and the balancer's own.
+func loadBalancer5xxRate(alb elbv2.ApplicationLoadBalancer, period awscdk.Duration) awscloudwatch.IMetric {
+	sum := &awscloudwatch.MetricOptions{Period: period, Statistic: jsii.String("Sum")}
 	errors := awscloudwatch.NewMathExpression(&awscloudwatch.MathExpressionProps{
 		Expression: jsii.String("FILL(target, 0) + FILL(elb, 0)"),
 		UsingMetrics: &map[string]awscloudwatch.IMetric{
 			"target": alb.Metrics().HttpCodeTarget(elbv2.HttpCodeTarget_TARGET_5XX_COUNT, sum),
 			"elb":    alb.Metrics().HttpCodeElb(elbv2.HttpCodeElb_ELB_5XX_COUNT, sum),
 		},
-		Period: five,
+		Period: period,
 	})
-	return []awscloudwatch.Alarm{
-		o.Alarm(scope, "Http5xxRate", fmt.Sprintf("%g%% or more of requests failed with 5xx", th.ErrorRatePercent),
-			ErrorRate(errors, alb.Metrics().RequestCount(sum), "5xx %"), th.ErrorRatePercent),
-		o.Alarm(scope, "P99Latency", fmt.Sprintf("p99 target response time is %g ms or more", th.P99LatencyMs),
-			alb.Metrics().TargetResponseTime(&awscloudwatch.MetricOptions{Period: five, Statistic: jsii.String("p99")}), th.P99LatencyMs/1000.0),
-		o.Alarm(scope, "UnhealthyTargets", fmt.Sprintf("%g or more targets fail their %s health check", th.UnhealthyTargets, settings.ReadyPath),
-			tg.Metrics().UnhealthyHostCount(&awscloudwatch.MetricOptions{Period: awscdk.Duration_Minutes(jsii.Number(1)), Statistic: jsii.String("Maximum")}), th.UnhealthyTargets),
-	}
+	return ErrorRate(errors, alb.Metrics().RequestCount(sum), "5xx %", period)
 }
 
-// ErrorRate is 100 × errors / requests over five minutes.
-func ErrorRate(errors, requests awscloudwatch.IMetric, label string) awscloudwatch.IMetric {
+func loadBalancerP99(alb elbv2.ApplicationLoadBalancer, period awscdk.Duration) awscloudwatch.IMetric {
+	return alb.Metrics().TargetResponseTime(&awscloudwatch.MetricOptions{Period: period, Statistic: jsii.String("p99")})
+}
+
+// ErrorRate is 100 × errors / requests over each period.
+func ErrorRate(errors, requests awscloudwatch.IMetric, label string, period awscdk.Duration) awscloudwatch.IMetric {
 	return awscloudwatch.NewMathExpression(&awscloudwatch.MathExpressionProps{
 		Expression:   jsii.String("IF(requests > 0, 100 * errors / requests, 0)"),
 		UsingMetrics: &map[string]awscloudwatch.IMetric{"errors": errors, "requests": requests},
 		Label:        jsii.String(label),
-		Period:       awscdk.Duration_Minutes(jsii.Number(5)),
+		Period:       period,
 	})
 }
+
+// PagePeriod is the metric period of Alarm.
+func PagePeriod() awscdk.Duration { return awscdk.Duration_Minutes(jsii.Number(pageMinutes)) }
+
+// RolloutPeriod is the metric period of RolloutAlarm.
+func RolloutPeriod() awscdk.Duration { return awscdk.Duration_Minutes(jsii.Number(rolloutMinutes)) }

@@ -2,15 +2,16 @@ package observability
 
 // Default alarm thresholds, each overridable through Thresholds.
 const (
-	DefaultErrorRatePercent       = 1.0  // % of requests answered 5xx over 5 minutes
-	DefaultP99LatencyMs           = 1000 // p99 response time over 5 minutes
-	DefaultFunctionErrors         = 5    // Lambda errors in 5 minutes
-	DefaultThrottles              = 1    // Lambda throttles in 5 minutes
-	DefaultUnhealthyTargets       = 1    // targets failing the health check
-	DefaultComputeCPUPercent      = 85   // Fargate service CPU, average over 5 minutes
-	DefaultDatabaseCPUPercent     = 80   // RDS CPU, average over 5 minutes
-	DefaultDatabaseConnections    = 60   // db.t4g.micro allows about 80
-	DefaultDatabaseFreeStorageGiB = 2    // alarm below this
+	DefaultErrorRatePercent        = 1.0  // % of requests answered 5xx over 5 minutes
+	DefaultRolloutErrorRatePercent = 5.0  // % answered 5xx in a minute of a rollout: rolls it back
+	DefaultP99LatencyMs            = 1000 // p99 response time over 5 minutes
+	DefaultFunctionErrors          = 5    // Lambda errors in 5 minutes
+	DefaultThrottles               = 1    // Lambda throttles in 5 minutes
+	DefaultUnhealthyTargets        = 1    // targets failing the health check
+	DefaultComputeCPUPercent       = 85   // Fargate service CPU, average over 5 minutes
+	DefaultDatabaseCPUPercent      = 80   // RDS CPU, average over 5 minutes
+	DefaultDatabaseConnections     = 60   // db.t4g.micro allows about 80
+	DefaultDatabaseFreeStorageGiB  = 2    // alarm below this
 )
 
 // Thresholds of the alarms the variants create. A zero field takes its
@@ -18,7 +19,12 @@ const (
 type Thresholds struct {
 	// ErrorRatePercent of requests answered 5xx. default: 1
 	ErrorRatePercent float64
-	// P99LatencyMs of responses. default: 1000
+	// RolloutErrorRatePercent of requests answered 5xx (or of new Lambda
+	// invocations failing) in any minute of a rollout rolls it back.
+	// default: 5
+	RolloutErrorRatePercent float64
+	// P99LatencyMs of responses; during an ECS rollout, one minute over it
+	// rolls the rollout back. default: 1000
 	P99LatencyMs float64
 	// FunctionErrors in 5 minutes (Lambda). default: 5
 	FunctionErrors float64
@@ -44,6 +50,7 @@ func (t Thresholds) WithDefaults() Thresholds {
 		}
 	}
 	or(&t.ErrorRatePercent, DefaultErrorRatePercent)
+	or(&t.RolloutErrorRatePercent, DefaultRolloutErrorRatePercent)
 	or(&t.P99LatencyMs, DefaultP99LatencyMs)
 	or(&t.FunctionErrors, DefaultFunctionErrors)
 	or(&t.Throttles, DefaultThrottles)

@@ -1,0 +1,39 @@
+package stacks
+
+import (
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
+	"github.com/aws/constructs-go/constructs/v10"
+	"github.com/aws/jsii-runtime-go"
+
+	"github.com/progresskit/progresskit/cdk/config"
+	"github.com/progresskit/progresskit/constructs/deployrole"
+)
+
+// CiStackProps configure the deploy pipeline's stack.
+type CiStackProps struct {
+	awscdk.StackProps
+	Env      string
+	Settings config.Settings
+}
+
+// CiStack holds the roles the GitHub workflow assumes for this env.
+type CiStack struct {
+	awscdk.Stack
+	Roles *deployrole.DeployRole
+}
+
+// NewCiStack trusts Settings.GitHubRepository's jobs in the GitHub
+// environment named like the env to deploy, and its pull requests to diff.
+func NewCiStack(scope constructs.Construct, id string, props *CiStackProps) *CiStack {
+	stack := awscdk.NewStack(scope, &id, &props.StackProps)
+	s := props.Settings
+	var provider awsiam.IOidcProvider
+	if s.GitHubOIDCProviderARN != "" {
+		provider = awsiam.OidcProviderNative_FromOidcProviderArn(stack, jsii.String("GitHubProvider"), jsii.String(s.GitHubOIDCProviderARN))
+	}
+	roles := deployrole.New(stack, "GitHub", &deployrole.Props{
+		Repository: s.GitHubRepository, Environment: props.Env, ExistingProvider: provider, PullRequestDiff: true,
+	})
+	return &CiStack{Stack: stack, Roles: roles}
+}

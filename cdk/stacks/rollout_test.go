@@ -1,0 +1,230 @@
+package stacks_test
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2/assertions"
+	"github.com/aws/jsii-runtime-go"
+
+	"github.com/progresskit/progresskit/cdk/config"
+	"github.com/progresskit/progresskit/cdk/stacks"
+	"github.com/progresskit/progresskit/constructs/ec2service"
+	"github.com/progresskit/progresskit/constructs/lambdaservice"
+	"github.com/progresskit/progresskit/constructs/observability"
+)
+
+// logicalIDs of the resources of typ whose id starts with prefix.
+func logicalIDs(tpl assertions.Template, typ, prefix string) []string {
+	var ids []string
+	for id := range resources(tpl, typ) {
+		if strings.HasPrefix(id, prefix) {
+			ids = append(ids, id)
+		}
+	}
+	return ids
+}
+
+// rolloutAlarms checks the alarms that roll back: one-minute, one breaching
+// datapoint, and on the stack's dashboard; it returns their logical ids.
+func rolloutAlarms(t *testing.T, tpl assertions.Template, prefix string) []string {
+	t.Helper()
+	alarms := resources(tpl, "AWS::CloudWatch::Alarm")
+	ids := logicalIDs(tpl, "AWS::CloudWatch::Alarm", prefix)
+	dashboard, _ := json.Marshal(resources(tpl, "AWS::CloudWatch::Dashboard"))
+	for _, id := range ids {
+		p := props(alarms[id])
+		if p["EvaluationPeriods"] != float64(1) || p["DatapointsToAlarm"] != float64(1) {
+			t.Errorf("%s: %v periods, %v datapoints; want a single minute to fire it", id, p["EvaluationPeriods"], p["DatapointsToAlarm"])
+		}
+		metrics, _ := json.Marshal(p["Metrics"])
+		if p["Period"] != float64(60) && !strings.Contains(string(metrics), `"Period":60`) {
+			t.Errorf("%s: metrics are not per minute: %s", id, metrics)
+		}
+		if !strings.Contains(string(dashboard), id) {
+			t.Errorf("%s is not on the dashboard", id)
+		}
+	}
+	return ids
+}
+
+func TestLambdaRollout(t *testing.T) {
+	wantConfig := map[string]string{"dev": "CodeDeployDefault.LambdaAllAtOnce", "prod": "CodeDeployDefault.LambdaCanary10Percent5Minutes"}
+	for _, env := range []string{"dev", "prod"} {
+		t.Run(env, func(t *testing.T) {
+			b := build(t, env, config.ArchLambda)
+			tpl := assertions.Template_FromStack(b.Lambda.Stack, nil)
+			versions := logicalIDs(tpl, "AWS::Lambda::Version", "")
+			if len(versions) != 1 {
+				t.Fatalf("%d published versions, want 1", len(versions))
+			}
+			aliases := resources(tpl, "AWS::Lambda::Alias")
+			if len(aliases) != 1 {
+				t.Fatalf("%d aliases", len(aliases))
+			}
+			var aliasID string
+			for id, a := range aliases {
+				aliasID = id
+				p := props(a)
+				if p["Name"] != lambdaservice.AliasName {
+					t.Errorf("alias %v", p["Name"])
+				}
+				if v, _ := json.Marshal(p["FunctionVersion"]); !strings.Contains(string(v), versions[0]) {
+					t.Errorf("the alias points at %s, not the published version", v)
+				}
+				if u, _ := json.Marshal(a["UpdatePolicy"]); !strings.Contains(string(u), "CodeDeployLambdaAliasUpdate") {
+					t.Errorf("alias updates are not CodeDeploy's: %s", u)
+				}
+			}
+			for id, in := range resources(tpl, "AWS::ApiGatewayV2::Integration") {
+				if u, _ := json.Marshal(props(in)["IntegrationUri"]); !strings.Contains(string(u), aliasID) {
+					t.Errorf("integration %s invokes %s, not the alias", id, u)
+				}
+			}
+			ids := rolloutAlarms(t, tpl, "ServiceRollout")
+			if len(ids) != 2 {
+				t.Fatalf("rollout alarms %v, want the function errors and the API 5xx rate", ids)
+			}
+			for _, id := range ids {
+				if th := props(resources(tpl, "AWS::CloudWatch::Alarm")[id])["Threshold"]; th != observability.DefaultRolloutErrorRatePercent {
+					t.Errorf("%s threshold %v, want %v%%", id, th, observability.DefaultRolloutErrorRatePercent)
+				}
+			}
+			check(t, "deployment group with alarms and automatic rollback", func() {
+				tpl.HasResourceProperties(jsii.String("AWS::CodeDeploy::DeploymentGroup"), map[string]any{
+					"DeploymentConfigName": wantConfig[env],
+					"AutoRollbackConfiguration": map[string]any{
+						"Enabled": true,
+						"Events":  assertions.Match_ArrayWith(&[]any{"DEPLOYMENT_FAILURE", "DEPLOYMENT_STOP_ON_ALARM"}),
+					},
+				})
+				// ArrayWith keeps order, so each alarm is matched on its own.
+				for _, id := range ids {
+					tpl.HasResourceProperties(jsii.String("AWS::CodeDeploy::DeploymentGroup"), map[string]any{
+						"AlarmConfiguration": map[string]any{"Enabled": true, "Alarms": assertions.Match_ArrayWith(&[]any{map[string]any{"Name": map[string]any{"Ref": id}}})},
+					})
+				}
+			})
+		})
+	}
+}
+
+func TestEveryLambdaDeploymentMaps(t *testing.T) {
+	for _, name := range config.LambdaDeployments {
+		if stacks.LambdaDeploymentConfig(name) == nil {
+			t.Errorf("%s maps to nothing", name)
+		}
+	}
+}
+
+func TestFargateRollout(t *testing.T) {
+	for _, env := range []string{"dev", "prod"} {
+		t.Run(env, func(t *testing.T) {
+			b := build(t, env, config.ArchFargate)
+			tpl := assertions.Template_FromStack(b.Fargate.Stack, nil)
+			ids := rolloutAlarms(t, tpl, "ServiceRollout")
+			if len(ids) != 2 {
+				t.Fatalf("rollout alarms %v, want the 5xx rate and p99", ids)
+			}
+			check(t, "circuit breaker, deployment alarms with rollback", func() {
+				// ArrayWith keeps order, so each alarm is matched on its own.
+				for _, id := range ids {
+					want := map[string]any{
+						"DeploymentCircuitBreaker": map[string]any{"Enable": true, "Rollback": true},
+						"Alarms":                   map[string]any{"Enable": true, "Rollback": true, "AlarmNames": assertions.Match_ArrayWith(&[]any{map[string]any{"Ref": id}})},
+					}
+					if env == "prod" {
+						want["MinimumHealthyPercent"] = 100
+					}
+					tpl.HasResourceProperties(jsii.String("AWS::ECS::Service"), map[string]any{
+						"DeploymentConfiguration": assertions.Match_ObjectLike(&want),
+					})
+				}
+			})
+		})
+	}
+}
+
+func TestEc2Rollout(t *testing.T) {
+	for _, env := range []string{"dev", "prod"} {
+		t.Run(env, func(t *testing.T) {
+			b := build(t, env, config.ArchEC2)
+			z := b.Selection.Settings.Sizing
+			tpl := assertions.Template_FromStack(b.Ec2.Stack, nil)
+			timeout := "PT" + jsonNumber(ec2service.SignalTimeoutMinutes) + "M"
+			check(t, "rolling update on signals, creation waits for min capacity", func() {
+				tpl.HasResource(jsii.String("AWS::AutoScaling::AutoScalingGroup"), map[string]any{
+					"UpdatePolicy": map[string]any{"AutoScalingRollingUpdate": assertions.Match_ObjectLike(&map[string]any{
+						"MaxBatchSize": 1, "MinInstancesInService": min(z.EC2MinInstances, z.EC2MaxInstances-1),
+						"WaitOnResourceSignals": true, "PauseTime": timeout,
+					})},
+					"CreationPolicy": map[string]any{"ResourceSignal": map[string]any{"Count": z.EC2MinInstances, "Timeout": timeout}},
+				})
+			})
+		})
+	}
+}
+
+func jsonNumber(n int) string { b, _ := json.Marshal(n); return string(b) }
+
+// The Ci stack exists only with githubRepository, and its roles are
+// trusted by exactly one repository and environment (or its pull
+// requests), with no wildcard, and may only assume CDK bootstrap roles.
+func TestCiStack(t *testing.T) {
+	if b := build(t, "prod", config.ArchLambda); b.Ci != nil {
+		t.Fatal("a Ci stack without githubRepository")
+	}
+	const repo = "my-org/learning-platform"
+	for name, mutate := range map[string]func(map[string]any){
+		"new provider": func(e map[string]any) { e["githubRepository"] = repo },
+		"existing provider": func(e map[string]any) {
+			e["githubRepository"] = repo
+			e["githubOidcProviderArn"] = "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com"
+		},
+	} {
+		t.Run(name, func(t *testing.T) {
+			b := buildWith(t, "prod", config.ArchLambda, mutate)
+			if b.Ci == nil || *b.Ci.Stack.StackName() != stacks.StackName("prod", "Ci") {
+				t.Fatal("no Progress-prod-Ci stack")
+			}
+			tpl := assertions.Template_FromStack(b.Ci.Stack, nil)
+			wantProviders := map[string]int{"new provider": 1, "existing provider": 0}[name]
+			if n := len(resources(tpl, "AWS::IAM::OIDCProvider")); n != wantProviders {
+				t.Errorf("%d OIDC providers, want %d", n, wantProviders)
+			}
+			subjects := map[string]bool{}
+			for id, r := range resources(tpl, "AWS::IAM::Role") {
+				doc := props(r)["AssumeRolePolicyDocument"].(map[string]any)
+				raw, _ := json.Marshal(doc)
+				if strings.Contains(string(raw), "StringLike") || strings.Contains(string(raw), "*") {
+					t.Errorf("%s trust has a pattern: %s", id, raw)
+				}
+				for _, st := range doc["Statement"].([]any) {
+					eq := st.(map[string]any)["Condition"].(map[string]any)["StringEquals"].(map[string]any)
+					if eq["token.actions.githubusercontent.com:aud"] != "sts.amazonaws.com" {
+						t.Errorf("%s: audience %v", id, eq)
+					}
+					subjects[eq["token.actions.githubusercontent.com:sub"].(string)] = true
+				}
+			}
+			for _, want := range []string{"repo:" + repo + ":environment:prod", "repo:" + repo + ":pull_request"} {
+				if !subjects[want] {
+					t.Errorf("no role trusts %s; subjects %v", want, subjects)
+				}
+			}
+			for id, p := range resources(tpl, "AWS::IAM::Policy") {
+				for _, st := range props(p)["PolicyDocument"].(map[string]any)["Statement"].([]any) {
+					s := st.(map[string]any)
+					raw, _ := json.Marshal(s["Resource"])
+					if s["Action"] != "sts:AssumeRole" || !strings.Contains(string(raw), ":role/cdk-hnb659fds-") {
+						t.Errorf("%s allows %v on %s; want only sts:AssumeRole on CDK bootstrap roles", id, s["Action"], raw)
+					}
+				}
+			}
+			for _, m := range *assertions.Annotations_FromStack(b.Ci.Stack).FindError(jsii.String("*"), assertions.Match_StringLikeRegexp(jsii.String("AwsSolutions-.*"))) {
+				t.Errorf("cdk-nag: %s %v", *m.Id, m.Entry.Data)
+			}
+		})
+	}
+}

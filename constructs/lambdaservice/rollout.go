@@ -1,0 +1,46 @@
+package lambdaservice
+
+import (
+	"fmt"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2/awscloudwatch"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awscodedeploy"
+	"github.com/aws/aws-cdk-go/awscdk/v2/interfaces/interfacesawscloudwatch"
+	"github.com/aws/constructs-go/constructs/v10"
+	"github.com/aws/jsii-runtime-go"
+
+	"github.com/progresskit/progresskit/constructs/compliance"
+	"github.com/progresskit/progresskit/constructs/observability"
+)
+
+// rollout adds the CodeDeploy deployment group that shifts the live alias
+// to each new version and rolls it back when, in any minute of the shift,
+// the new version's invocations fail or the API answers 5xx at or over
+// th.RolloutErrorRatePercent.
+func (s *LambdaService) rollout(c constructs.Construct, obs *observability.Observability, th observability.Thresholds, config awscodedeploy.ILambdaDeploymentConfig) {
+	if config == nil {
+		config = awscodedeploy.LambdaDeploymentConfig_CANARY_10PERCENT_5MINUTES()
+	}
+	minute := observability.RolloutPeriod()
+	sum := &awscloudwatch.MetricOptions{Period: minute, Statistic: jsii.String("Sum")}
+	version := s.Function.CurrentVersion()
+	s.RolloutAlarms = []awscloudwatch.Alarm{
+		obs.RolloutAlarm(c, "RolloutFunctionErrors", fmt.Sprintf("Rollout: %g%% or more of the new version's invocations failed in a minute", th.RolloutErrorRatePercent),
+			observability.ErrorRate(version.MetricErrors(sum), version.MetricInvocations(sum), "errors %", minute), th.RolloutErrorRatePercent),
+		obs.RolloutAlarm(c, "RolloutApi5xxRate", fmt.Sprintf("Rollout: %g%% or more of API requests failed with 5xx in a minute", th.RolloutErrorRatePercent),
+			observability.ErrorRate(s.Api.MetricServerError(sum), s.Api.MetricCount(sum), "5xx %", minute), th.RolloutErrorRatePercent),
+	}
+	alarms := make([]interfacesawscloudwatch.IAlarmRef, len(s.RolloutAlarms))
+	for i, a := range s.RolloutAlarms {
+		alarms[i] = a
+	}
+	s.Deployment = awscodedeploy.NewLambdaDeploymentGroup(c, jsii.String("Deployment"), &awscodedeploy.LambdaDeploymentGroupProps{
+		Alias:            s.Alias,
+		DeploymentConfig: config,
+		Alarms:           &alarms,
+		AutoRollback: &awscodedeploy.AutoRollbackConfig{
+			FailedDeployment: jsii.Bool(true), StoppedDeployment: jsii.Bool(true), DeploymentInAlarm: jsii.Bool(true),
+		},
+	})
+	compliance.CodeDeployRole(s.Deployment.Role())
+}
