@@ -70,6 +70,7 @@ vet: ## gofmt and go vet
 test: tools vet $(PROGRESS) ## every test: unit, CDK assertions, real PostgreSQL and dynalite, the binary, schemathesis, cfn-lint
 	test/with-servers.sh $(GO) test -count=1 -timeout 30m ./...
 	test/schemathesis.sh
+	$(MAKE) lint-workflows
 	$(MAKE) lint-iac
 
 .PHONY: test-unit
@@ -83,30 +84,45 @@ CDK  := node_modules/.bin/cdk
 ENV  ?= dev
 ARCH ?=
 CDK_CONTEXT = -c env=$(ENV) $(if $(ARCH),-c arch=$(ARCH))
+DIFF_FLAGS   ?=
+DEPLOY_FLAGS ?=
+ACTIONLINT   := github.com/rhysd/actionlint/cmd/actionlint@v1.7.7
 
 .PHONY: synth
 synth: $(NODE_OK) ## synthesize one env: make synth ENV=prod ARCH=lambda
 	$(CDK) synth $(CDK_CONTEXT) --quiet -o cdk.out/$(ENV)-$(or $(ARCH),default)
 
+ENVS := $(shell python3 -c 'import json;print(" ".join(json.load(open("cdk.json"))["context"]["progresskit:environments"]))')
+
 .PHONY: synth-all
 synth-all: $(NODE_OK) ## synthesize every env with every available arch into cdk.out/<env>
-	@for env in $$(python3 -c 'import json;print(" ".join(json.load(open("cdk.json"))["context"]["progresskit:environments"]))'); do \
+	@for env in $(ENVS); do \
 	  echo "synth $$env (arch=all)" >&2; \
 	  $(CDK) synth -c env=$$env -c arch=all --quiet -o cdk.out/$$env || exit 1; \
 	done
 
+.PHONY: lint-workflows
+lint-workflows: ## actionlint (pinned) on .github/workflows
+	$(GO) run $(ACTIONLINT) -color=false
+
+# AWS Control Tower's proactive controls, with the cfn-guard 3.1.1 that the
+# pinned npm package bundles for this OS and CPU.
+GUARD_PKG := node_modules/@cdklabs/cdk-validator-cfnguard
+GUARD     := $(GUARD_PKG)/bin/$(if $(filter Darwin,$(shell uname -s)),macos,ubuntu)/$(subst arm64,aarch64,$(shell uname -m))/cfn-guard
+
 .PHONY: lint-iac
-lint-iac: synth-all $(VENV_OK) $(CHECKOV_OK) ## cfn-lint and checkov on every synthesized template (.cfnlintrc.yaml, .checkov.yaml)
+lint-iac: synth-all $(VENV_OK) $(CHECKOV_OK) ## cfn-lint, checkov and cfn-guard on every synthesized template (.cfnlintrc.yaml, .checkov.yaml, .cfnguard.yaml)
 	$(VENV)/bin/cfn-lint
 	$(CHECKOV_VENV)/bin/checkov --config-file .checkov.yaml
+	$(GO) run ./test/cfnguard -guard $(GUARD) -rules $(GUARD_PKG)/rules/control-tower/cfn-guard -exceptions .cfnguard.yaml $(addprefix cdk.out/,$(ENVS))
 
 .PHONY: diff
 diff: $(NODE_OK) ## compare with what is deployed (needs AWS credentials)
-	$(CDK) diff $(CDK_CONTEXT) --all
+	$(CDK) diff $(CDK_CONTEXT) --all $(DIFF_FLAGS)
 
 .PHONY: deploy
 deploy: $(NODE_OK) ## deploy ENV/ARCH (needs AWS credentials; CDK_DOCKER=podman where there is no docker)
-	$(CDK) deploy $(CDK_CONTEXT) --all
+	$(CDK) deploy $(CDK_CONTEXT) --all $(DEPLOY_FLAGS)
 
 .PHONY: bench
 bench: ## benchmarks (performance targets)

@@ -1,6 +1,8 @@
 package stacks
 
 import (
+	"strings"
+
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
 	"github.com/aws/constructs-go/constructs/v10"
@@ -34,6 +36,12 @@ func NewCiStack(scope constructs.Construct, id string, props *CiStackProps) *CiS
 	}
 	roles := deployrole.New(stack, "GitHub", &deployrole.Props{
 		Repository: s.GitHubRepository, Environment: props.Env, ExistingProvider: provider, PullRequestDiff: true,
+	})
+	awscdk.NewCfnOutput(stack, jsii.String("DeployRoleArn"), &awscdk.CfnOutputProps{
+		Value: roles.Role.RoleArn(), Description: jsii.String("AWS_ROLE_ARN of GitHub environment " + props.Env),
+	})
+	awscdk.NewCfnOutput(stack, jsii.String("DiffRoleArn"), &awscdk.CfnOutputProps{
+		Value: roles.DiffRole.RoleArn(), Description: jsii.String("AWS_DIFF_ROLE_ARN_" + strings.ToUpper(props.Env) + " of the repository"),
 	})
 	return &CiStack{Stack: stack, Roles: roles}
 }

@@ -262,8 +262,8 @@ func TestLambdaStack(t *testing.T) {
 				tpl.AllResourcesProperties(jsii.String("AWS::Logs::LogGroup"), map[string]any{"RetentionInDays": s.LogRetentionDays})
 			})
 			alarms := resources(tpl, "AWS::CloudWatch::Alarm")
-			if len(alarms) != 4 {
-				t.Errorf("%d alarms, want 4 (5xx rate, p99 latency, errors, throttles)", len(alarms))
+			if len(alarms) != 6 {
+				t.Errorf("%d alarms, want 6 (5xx rate, p99 latency, errors, throttles; the rollout's errors and 5xx rate)", len(alarms))
 			}
 			for id, a := range alarms {
 				if acts, _ := props(a)["AlarmActions"].([]any); len(acts) != 1 {
@@ -413,8 +413,8 @@ func TestFargateStack(t *testing.T) {
 				tpl.ResourceCountIs(jsii.String("AWS::ElasticLoadBalancingV2::Listener"), jsii.Number(1))
 				tpl.HasResourceProperties(jsii.String("AWS::ElasticLoadBalancingV2::Listener"), map[string]any{"Protocol": "HTTP", "Port": 80})
 			})
-			if n := len(resources(tpl, "AWS::CloudWatch::Alarm")); n != 4 {
-				t.Errorf("%d alarms, want 4 (5xx rate, p99, unhealthy targets, CPU)", n)
+			if n := len(resources(tpl, "AWS::CloudWatch::Alarm")); n != 6 {
+				t.Errorf("%d alarms, want 6 (5xx rate, p99, unhealthy targets, CPU; the rollout's 5xx rate and p99)", n)
 			}
 		})
 	}

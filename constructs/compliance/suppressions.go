@@ -107,6 +107,8 @@ func FargateTask(task constructs.IConstruct) {
 func Database(db constructs.IConstruct, singleAZ, disposable bool) {
 	list := []Suppression{
 		{Rule: "AwsSolutions-RDS11", Reason: "The database is in isolated subnets and its security group admits only the service instances; a non-default port adds no protection there and breaks tooling defaults."},
+		{Rule: "AwsSolutions-IAM4", Reason: "Enhanced monitoring's role uses AmazonRDSEnhancedMonitoringRole, the AWS-maintained policy that lets RDS write OS metrics to CloudWatch Logs.",
+			AppliesTo: []string{"Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole"}},
 		{Rule: "AwsSolutions-SMG4", Reason: "Rotation needs a rotation Lambda that can reach both the database and Secrets Manager from isolated subnets (an interface endpoint, about $7/month per AZ); the secret is readable only by the instance role. Enable it with addRotationSingleUser when that cost is accepted."},
 	}
 	if singleAZ {

@@ -18,6 +18,10 @@ import (
 	"github.com/progresskit/progresskit/constructs/compliance"
 )
 
+// enhancedMonitoringSeconds is the OS metrics interval (free tier of
+// CloudWatch Logs at this size).
+const enhancedMonitoringSeconds = 60
+
 // Defaults a caller can override.
 const (
 	DefaultInstanceClass = "db.t4g.micro"
@@ -89,7 +93,8 @@ func New(scope constructs.Construct, id string, props *Props) *Database {
 		DeletionProtection:      jsii.Bool(!props.Disposable),
 		RemovalPolicy:           removal,
 		IamAuthentication:       jsii.Bool(true),
-		CloudwatchLogsExports:   jsii.Strings("postgresql"),
+		CloudwatchLogsExports:   jsii.Strings("postgresql", "upgrade"),
+		MonitoringInterval:      awscdk.Duration_Seconds(jsii.Number(enhancedMonitoringSeconds)),
 		AutoMinorVersionUpgrade: jsii.Bool(true),
 		PubliclyAccessible:      jsii.Bool(false),
 	})

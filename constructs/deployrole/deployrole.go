@@ -86,15 +86,9 @@ func New(scope constructs.Construct, id string, props *Props) *DeployRole {
 	d.Role = d.role(c, "Role", Subject(props.Repository, "environment:"+props.Environment),
 		"GitHub Actions deploys from "+props.Repository+" (environment "+props.Environment+")",
 		bootstrapRoles(c, qualifier, "deploy", "file-publishing", "image-publishing", "lookup"))
-	awscdk.NewCfnOutput(c, jsii.String("RoleArn"), &awscdk.CfnOutputProps{
-		Value: d.Role.RoleArn(), Description: jsii.String("role-to-assume for the deploy jobs in GitHub environment " + props.Environment),
-	})
 	if props.PullRequestDiff {
 		d.DiffRole = d.role(c, "DiffRole", Subject(props.Repository, "pull_request"),
 			"GitHub Actions 'cdk diff' on pull requests of "+props.Repository, bootstrapRoles(c, qualifier, "lookup"))
-		awscdk.NewCfnOutput(c, jsii.String("DiffRoleArn"), &awscdk.CfnOutputProps{
-			Value: d.DiffRole.RoleArn(), Description: jsii.String("role-to-assume for 'cdk diff' on pull requests"),
-		})
 	}
 	return d
 }

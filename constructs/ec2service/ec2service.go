@@ -175,6 +175,9 @@ func New(scope constructs.Construct, id string, props *Props) *Ec2Service {
 		}),
 	})
 	compliance.AutoScalingGroup(s.Group)
+	// The zones are implied by the subnets; naming them too lets AWS's
+	// proactive control (CT.AUTOSCALING.PR.1) see that there are several.
+	s.Group.Node().DefaultChild().(awsautoscaling.CfnAutoScalingGroup).SetAvailabilityZones(props.Network.Vpc.AvailabilityZones())
 	signalWhenReady(ud, s.Group)
 
 	s.LoadBalancer = loadbalancer.New(c, "LoadBalancer", &loadbalancer.Props{Vpc: props.Network.Vpc, Domain: props.Domain, Disposable: props.Disposable})

@@ -27,6 +27,7 @@ import (
 	"github.com/progresskit/progresskit/constructs/network"
 	"github.com/progresskit/progresskit/constructs/observability"
 	"github.com/progresskit/progresskit/constructs/table"
+	"github.com/progresskit/progresskit/service/container"
 	"github.com/progresskit/progresskit/service/httpserver"
 	"github.com/progresskit/progresskit/service/settings"
 )
@@ -159,8 +160,12 @@ func New(scope constructs.Construct, id string, props *Props) *FargateService {
 	})
 	logs := awslogs.NewLogGroup(c, jsii.String("Logs"), &awslogs.LogGroupProps{Retention: retention, RemovalPolicy: removal})
 	task.AddContainer(jsii.String("progress"), &awsecs.ContainerDefinitionOptions{
-		Image:                  image,
-		Essential:              jsii.Bool(true),
+		Image:     image,
+		Essential: jsii.Bool(true),
+		// The image's own non-root user, stated here too so the task
+		// definition shows it; and a hard memory limit equal to the task's.
+		User:                   jsii.String(container.User),
+		MemoryLimitMiB:         jsii.Number(float64(defaults.Int(props.MemoryMiB, DefaultMemoryMiB))),
 		ReadonlyRootFilesystem: jsii.Bool(true),
 		PortMappings:           &[]*awsecs.PortMapping{{ContainerPort: jsii.Number(settings.Port)}},
 		StopTimeout:            awscdk.Duration_Seconds(jsii.Number(stopTimeoutSeconds)),

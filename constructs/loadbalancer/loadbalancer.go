@@ -90,6 +90,7 @@ func New(scope constructs.Construct, id string, props *Props) *LoadBalancer {
 		InternetFacing:          jsii.Bool(true),
 		VpcSubnets:              &awsec2.SubnetSelection{SubnetType: awsec2.SubnetType_PUBLIC},
 		DropInvalidHeaderFields: jsii.Bool(true),
+		DeletionProtection:      jsii.Bool(!props.Disposable),
 	})
 	lb.Alb.LogAccessLogs(logs, jsii.String("alb"))
 	compliance.PublicLoadBalancer(lb.Alb)
