@@ -6,6 +6,7 @@ import (
 	"embed"
 	"errors"
 	"fmt"
+	"io/fs"
 
 	"github.com/golang-migrate/migrate/v4"
 	pgxmigrate "github.com/golang-migrate/migrate/v4/database/pgx/v5"
@@ -49,4 +50,26 @@ func migrateDB(db *sql.DB) error {
 		return fmt.Errorf("postgres migrations: %w", mapErr(err))
 	}
 	return nil
+}
+
+// SchemaVersion is the newest embedded migration's version, the one
+// Migrate brings a database to.
+func SchemaVersion() (uint, error) {
+	src, err := iofs.New(migrationFiles, "migrations")
+	if err != nil {
+		return 0, err
+	}
+	defer src.Close()
+	v, err := src.First()
+	for err == nil {
+		next, nerr := src.Next(v)
+		if nerr != nil {
+			if errors.Is(nerr, fs.ErrNotExist) {
+				return v, nil
+			}
+			return 0, nerr
+		}
+		v = next
+	}
+	return 0, err
 }

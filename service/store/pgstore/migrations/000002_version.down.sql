@@ -1,0 +1,1 @@
+ALTER TABLE progress_courses DROP COLUMN IF EXISTS version;
