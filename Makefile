@@ -67,7 +67,7 @@ vet: ## gofmt and go vet
 	$(GO) vet ./...
 
 .PHONY: test
-test: tools vet $(PROGRESS) ## every test: unit, CDK assertions, real PostgreSQL and dynalite, the binary, schemathesis, cfn-lint
+test: tools vet $(PROGRESS) ## every test: unit, CDK assertions, real PostgreSQL and DynamoDB Local, the binary, schemathesis, cfn-lint
 	test/with-servers.sh $(GO) test -count=1 -timeout 30m ./...
 	test/schemathesis.sh
 	$(MAKE) lint-workflows

@@ -29,7 +29,7 @@ func require(t testing.TB, env string) string {
 	if os.Getenv("SHORT") == "1" {
 		t.Skipf("SHORT=1: skipping, %s is not set", env)
 	}
-	t.Fatalf("%s is not set: run the tests through 'make test' (test/with-servers.sh starts PostgreSQL and dynalite), or set SHORT=1 for a quick local loop", env)
+	t.Fatalf("%s is not set: run the tests through 'make test' (test/with-servers.sh starts PostgreSQL and DynamoDB Local), or set SHORT=1 for a quick local loop", env)
 	return ""
 }
 

@@ -13,6 +13,6 @@
 //
 // A user's courses are one Query on pk in sort-key order, which is courseId
 // byte order; migration reads the table with a paginated Scan. There is no
-// secondary index and no TTL. Nothing here uses transactions, so the store
-// runs against dynalite as well as DynamoDB.
+// secondary index and no TTL. The tests run it against Amazon's DynamoDB
+// Local.
 package dynamostore
