@@ -125,7 +125,8 @@ deploy: $(NODE_OK) ## deploy ENV/ARCH (needs AWS credentials; CDK_DOCKER=podman 
 	$(CDK) deploy $(CDK_CONTEXT) --all $(DEPLOY_FLAGS)
 
 .PHONY: bench
-bench: ## benchmarks (performance targets)
+bench: tools $(PROGRESS) ## every figure beside its ceiling measured in the same run (bench/results.json), then the Go benchmarks
+	test/with-servers.sh $(GO) run ./bench -progress $(PROGRESS) -cdk $(CDK) -out bench/results.json
 	$(GO) test -run '^$$' -bench . -benchmem ./service/...
 
 .PHONY: clean

@@ -8,12 +8,10 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -24,105 +22,22 @@ import (
 	"github.com/progresskit/progresskit/service/probe"
 	"github.com/progresskit/progresskit/service/settings"
 	"github.com/progresskit/progresskit/service/store/dynamostore"
+	"github.com/progresskit/progresskit/test/lambdaruntime"
 	"github.com/progresskit/progresskit/test/testenv"
 )
 
-// runtimeAPI serves the Lambda Runtime API
-// (/2018-06-01/runtime/invocation/next, /response, /error, /init/error) to
-// one bootstrap process, one invocation at a time, as the Lambda service does.
-type runtimeAPI struct {
-	srv     *httptest.Server
-	pending chan invocation
-	mu      sync.Mutex
-	waiting map[string]chan invocationResult
-	initErr chan string
-	errors  []string
-	seq     int
-}
-
-type invocation struct {
-	id    string
-	event []byte
-}
-
-type invocationResult struct {
-	body    []byte
-	isError bool
-}
-
-func newRuntimeAPI(t *testing.T) *runtimeAPI {
-	rt := &runtimeAPI{pending: make(chan invocation), waiting: map[string]chan invocationResult{}, initErr: make(chan string, 1)}
-	mux := http.NewServeMux()
-	mux.HandleFunc("GET /2018-06-01/runtime/invocation/next", func(w http.ResponseWriter, r *http.Request) {
-		select {
-		case inv := <-rt.pending:
-			w.Header().Set("Lambda-Runtime-Aws-Request-Id", inv.id)
-			w.Header().Set("Lambda-Runtime-Deadline-Ms", fmt.Sprint(time.Now().Add(30*time.Second).UnixMilli()))
-			w.Header().Set("Lambda-Runtime-Invoked-Function-Arn", "arn:aws:lambda:us-east-1:123456789012:function:progress")
-			w.Header().Set("Lambda-Runtime-Trace-Id", "Root=1-5759e988-bd862e3fe1be46a994272793;Sampled=1")
-			w.Header().Set("Content-Type", "application/json")
-			w.Write(inv.event)
-		case <-r.Context().Done():
-		}
-	})
-	result := func(isError bool) http.HandlerFunc {
-		return func(w http.ResponseWriter, r *http.Request) {
-			body, _ := io.ReadAll(r.Body)
-			rt.mu.Lock()
-			ch := rt.waiting[r.PathValue("id")]
-			if isError {
-				rt.errors = append(rt.errors, string(body))
-			}
-			rt.mu.Unlock()
-			if ch == nil {
-				http.Error(w, "unknown request id", http.StatusBadRequest)
-				return
-			}
-			ch <- invocationResult{body, isError}
-			w.WriteHeader(http.StatusAccepted)
-		}
-	}
-	mux.HandleFunc("POST /2018-06-01/runtime/invocation/{id}/response", result(false))
-	mux.HandleFunc("POST /2018-06-01/runtime/invocation/{id}/error", result(true))
-	mux.HandleFunc("POST /2018-06-01/runtime/init/error", func(w http.ResponseWriter, r *http.Request) {
-		body, _ := io.ReadAll(r.Body)
-		select {
-		case rt.initErr <- string(body):
-		default:
-		}
-		w.WriteHeader(http.StatusAccepted)
-	})
-	rt.srv = httptest.NewServer(mux)
-	t.Cleanup(rt.srv.Close)
+// newRuntimeAPI starts a Runtime API for one test.
+func newRuntimeAPI(t *testing.T) *lambdaruntime.API {
+	rt := lambdaruntime.New()
+	t.Cleanup(rt.Close)
 	return rt
-}
-
-// invoke sends one event and waits for the bootstrap's answer.
-func (rt *runtimeAPI) invoke(ctx context.Context, event []byte) (invocationResult, error) {
-	rt.mu.Lock()
-	rt.seq++
-	id := fmt.Sprintf("req-%04d", rt.seq)
-	ch := make(chan invocationResult, 1)
-	rt.waiting[id] = ch
-	rt.mu.Unlock()
-	select {
-	case rt.pending <- invocation{id, event}:
-	case <-ctx.Done():
-		return invocationResult{}, fmt.Errorf("the bootstrap never asked for the next invocation: %w", ctx.Err())
-	}
-	select {
-	case res := <-ch:
-		return res, nil
-	case <-ctx.Done():
-		return invocationResult{}, fmt.Errorf("no response to %s: %w", id, ctx.Err())
-	}
 }
 
 // apiGateway turns HTTP requests into HTTP API (payload 2.0) events, as API
 // Gateway does, including its JWT authorizer: protected routes without a
 // valid token are answered 401 without invoking the function.
 type apiGateway struct {
-	rt        *runtimeAPI
+	rt        *lambdaruntime.API
 	key       []byte
 	base64Req bool
 }
@@ -170,17 +85,17 @@ func (g *apiGateway) RoundTrip(r *http.Request) (*http.Response, error) {
 	payload, _ := json.Marshal(ev)
 	ctx, cancel := context.WithTimeout(r.Context(), 30*time.Second)
 	defer cancel()
-	res, err := g.rt.invoke(ctx, payload)
+	res, err := g.rt.Invoke(ctx, payload)
 	if err != nil {
 		return nil, err
 	}
-	if res.isError {
+	if res.IsError {
 		// API Gateway answers a function error with a bare 500.
 		return &http.Response{StatusCode: 500, Header: http.Header{}, Body: io.NopCloser(strings.NewReader(`{"message":"Internal Server Error"}`)), Request: r}, nil
 	}
 	var out events.APIGatewayV2HTTPResponse
-	if err := json.Unmarshal(res.body, &out); err != nil {
-		return nil, fmt.Errorf("function response is not a payload 2.0 response: %v: %s", err, res.body)
+	if err := json.Unmarshal(res.Body, &out); err != nil {
+		return nil, fmt.Errorf("function response is not a payload 2.0 response: %v: %s", err, res.Body)
 	}
 	body := []byte(out.Body)
 	if out.IsBase64Encoded {
@@ -221,11 +136,11 @@ func (g *apiGateway) authorize(header string) (map[string]string, bool) {
 }
 
 // startBootstrap runs the real bootstrap binary against rt.
-func startBootstrap(t *testing.T, rt *runtimeAPI, env ...string) *exec.Cmd {
+func startBootstrap(t *testing.T, rt *lambdaruntime.API, env ...string) *exec.Cmd {
 	t.Helper()
 	cmd := exec.Command(bootstrapBin)
 	cmd.Env = append([]string{
-		"AWS_LAMBDA_RUNTIME_API=" + strings.TrimPrefix(rt.srv.URL, "http://"),
+		"AWS_LAMBDA_RUNTIME_API=" + rt.Addr(),
 		"AWS_LAMBDA_FUNCTION_NAME=progress", "AWS_LAMBDA_FUNCTION_VERSION=$LATEST", "AWS_LAMBDA_FUNCTION_MEMORY_SIZE=256",
 		"AWS_REGION=us-east-1", "AWS_ACCESS_KEY_ID=local", "AWS_SECRET_ACCESS_KEY=local",
 		"PATH=" + os.Getenv("PATH"), "HOME=" + t.TempDir(),
@@ -316,8 +231,8 @@ func TestLambdaPanicBecomes500AndTheRuntimeKeepsServing(t *testing.T) {
 	if cmd.ProcessState != nil {
 		t.Fatal("the bootstrap exited")
 	}
-	if len(gw.rt.errors) != 0 {
-		t.Fatalf("the panic reached the runtime as an invocation error: %v", gw.rt.errors)
+	if errs := gw.rt.Errors(); len(errs) != 0 {
+		t.Fatalf("the panic reached the runtime as an invocation error: %v", errs)
 	}
 }
 

@@ -48,6 +48,15 @@ var ModuleDir = sync.OnceValues(func() (string, error) {
 	return dir, nil
 })
 
+// built remembers, per process, where each binary was first built, so a
+// synthesis that deploys one binary twice (arch=all: the EC2 asset and the
+// container) links it once.
+var built sync.Map // buildKey -> absolute path
+
+type buildKey struct {
+	pkg, goarch string
+}
+
 // Build compiles b for linux/goarch into outFile: static, stripped and
 // reproducible, inside the module's own directory.
 func (b Binary) Build(goarch, outFile string) error {
@@ -58,6 +67,15 @@ func (b Binary) Build(goarch, outFile string) error {
 	// The build runs in the module's directory, so a relative path (the
 	// CLI's outdir is "cdk.out") would land there instead.
 	if outFile, err = filepath.Abs(outFile); err != nil {
+		return err
+	}
+	key := buildKey{b.Package + " " + strings.Join(b.Tags, ","), goarch}
+	if prev, ok := built.Load(key); ok {
+		if err := copyFile(prev.(string), outFile); err == nil {
+			return nil
+		}
+	}
+	if err := os.MkdirAll(filepath.Dir(outFile), 0o755); err != nil {
 		return err
 	}
 	args := []string{"build", "-trimpath", "-buildvcs=false", "-ldflags=-s -w -buildid=", "-o", outFile}
@@ -74,7 +92,21 @@ func (b Binary) Build(goarch, outFile string) error {
 	if err := cmd.Run(); err != nil {
 		return fmt.Errorf("building %s (linux/%s) in %s: %v\n%s", b.Package, goarch, dir, err, stderr.String())
 	}
+	built.Store(key, outFile)
 	return nil
+}
+
+// copyFile copies an executable; a source that is gone (a temporary
+// directory removed since) makes the caller build afresh.
+func copyFile(from, to string) error {
+	data, err := os.ReadFile(from)
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(filepath.Dir(to), 0o755); err != nil {
+		return err
+	}
+	return os.WriteFile(to, data, 0o755)
 }
 
 // goCommand runs the go command of the toolchain this program was built

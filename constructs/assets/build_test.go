@@ -19,6 +19,7 @@ func TestBuildIsReproducibleAndHonoursRelativePaths(t *testing.T) {
 	if err := Bootstrap.Build(DeployArch, first); err != nil {
 		t.Fatal(err)
 	}
+	built.Clear() // a real second build, not the per-process copy
 	work := t.TempDir()
 	t.Chdir(work)
 	if err := Bootstrap.Build(DeployArch, filepath.Join("out", "bootstrap")); err != nil {

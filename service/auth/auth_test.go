@@ -29,7 +29,7 @@ type jwksFixture struct {
 	auth             Authenticator
 }
 
-func newJWKSFixture(t *testing.T) *jwksFixture {
+func newJWKSFixture(t testing.TB) *jwksFixture {
 	t.Helper()
 	f := &jwksFixture{}
 	var err error
@@ -77,7 +77,7 @@ func validClaims() Claims {
 	}}
 }
 
-func sign(t *testing.T, method jwt.SigningMethod, kid string, key any, c Claims) string {
+func sign(t testing.TB, method jwt.SigningMethod, kid string, key any, c Claims) string {
 	t.Helper()
 	tok := jwt.NewWithClaims(method, c)
 	tok.Header["kid"] = kid

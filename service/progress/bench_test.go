@@ -2,6 +2,7 @@ package progress
 
 import (
 	"encoding/json"
+	"fmt"
 	"math/rand"
 	"testing"
 )
@@ -29,17 +30,22 @@ func BenchmarkApplyBatch(b *testing.B) {
 	}
 }
 
-// BenchmarkEncodeCourse is the JSON encoding every store write pays.
+// BenchmarkEncodeCourse is the JSON encoding every store write and every
+// response pays: a typical 200-lesson course, and the largest allowed.
 func BenchmarkEncodeCourse(b *testing.B) {
-	c := NewCourse("u", "c")
-	for i := range MaxLessonsPerCourse {
-		p := float64(i)
-		c.Apply(Event{ID: "e", LessonID: string(rune('a'+i%26)) + string(rune('a'+(i/26)%26)) + string(rune('a'+i/676)), Type: TypeComplete, Position: &p, OccurredAt: base, Device: "web"})
-	}
-	b.ReportAllocs()
-	for b.Loop() {
-		if _, err := json.Marshal(c); err != nil {
-			b.Fatal(err)
+	for _, lessons := range []int{200, MaxLessonsPerCourse} {
+		c := NewCourse("u", "c")
+		for i := range lessons {
+			p := float64(i)
+			c.Apply(Event{ID: "e", LessonID: string(rune('a'+i%26)) + string(rune('a'+(i/26)%26)) + string(rune('a'+i/676)), Type: TypeComplete, Position: &p, OccurredAt: base, Device: "web"})
 		}
+		b.Run(fmt.Sprintf("%d lessons", lessons), func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := json.Marshal(c); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
 	}
 }

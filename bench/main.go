@@ -1,0 +1,116 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"time"
+
+	"github.com/progresskit/progresskit/constructs/assets"
+	"github.com/progresskit/progresskit/test/testenv"
+)
+
+func main() {
+	progressBin := flag.String("progress", "bin/progress", "the progress binary")
+	cdk := flag.String("cdk", "node_modules/.bin/cdk", "the CDK CLI")
+	out := flag.String("out", "bench/results.json", "where to write the results")
+	conc := flag.Int("concurrency", 16, "clients of the throughput runs")
+	d := flag.Duration("duration", 3*time.Second, "length of one run")
+	runs := flag.Int("runs", 3, "runs of each figure (the median is reported), after one warm-up")
+	only := flag.String("only", "", "comma-separated groups to run: stores, lambda, synth (default all)")
+	flag.Parse()
+	if err := run(*progressBin, *cdk, *out, *conc, *d, *runs, *only); err != nil {
+		fmt.Fprintln(os.Stderr, "bench:", err)
+		os.Exit(1)
+	}
+}
+
+func run(progressBin, cdk, out string, conc int, d time.Duration, runs int, only string) error {
+	want := func(g string) bool { return only == "" || strings.Contains(","+only+",", ","+g+",") }
+	pgAdmin, endpoint := os.Getenv(testenv.EnvPostgresURL), os.Getenv(testenv.EnvDynamoEndpoint)
+	if pgAdmin == "" || endpoint == "" {
+		return fmt.Errorf("%s and %s are not set: run under test/with-servers.sh (make bench does)", testenv.EnvPostgresURL, testenv.EnvDynamoEndpoint)
+	}
+	root, err := assets.ModuleDir()
+	if err != nil {
+		return err
+	}
+	if progressBin, err = filepath.Abs(progressBin); err != nil {
+		return err
+	}
+	tmp, err := os.MkdirTemp("", "progress-bench-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(tmp)
+	rep := &Report{Machine: machine(), Started: time.Now().UTC().Truncate(time.Second)}
+	section := func(name string, rows []Row, err error) error {
+		if err != nil {
+			return fmt.Errorf("%s: %w", name, err)
+		}
+		rep.Rows = append(rep.Rows, rows...)
+		fmt.Fprintf(os.Stderr, "bench: %s done (%s)\n", name, time.Since(rep.Started).Round(time.Second))
+		return nil
+	}
+	cases, err := storeCases(tmp, pgAdmin, endpoint)
+	if err != nil {
+		return err
+	}
+	if want("stores") {
+		for _, sc := range cases {
+			rows, err := storeRows(sc, progressBin, tmp, conc, d, runs)
+			if err := section(sc.Name, rows, err); err != nil {
+				return err
+			}
+		}
+		pg, err := pgbenchUpsert(pgAdmin, conc, d, runs)
+		if err != nil {
+			return err
+		}
+		for _, r := range rep.Rows {
+			if r.Group == "postgres" && strings.HasPrefix(r.Name, "writes (") {
+				rep.Rows = append(rep.Rows, atLeast(Row{Group: "postgres", Name: r.Name + " vs pgbench upsert", Ours: r.Ours, Ceiling: pg, Unit: "req/s"}, 0.4))
+			}
+		}
+	}
+	if want("lambda") {
+		rows, err := lambdaRows(tmp, cases[2].HTTPURL, endpoint, runs)
+		if err := section("lambda", rows, err); err != nil {
+			return err
+		}
+	}
+	if want("synth") {
+		rows, err := synthRows(cdk, root, tmp, max(1, runs-1))
+		if err := section("synth", rows, err); err != nil {
+			return err
+		}
+	}
+	rep.Duration = time.Since(rep.Started).Round(time.Second).String()
+	rep.writeTable(os.Stdout)
+	if err := rep.save(out); err != nil {
+		return err
+	}
+	fmt.Fprintf(os.Stderr, "bench: wrote %s in %s\n", out, rep.Duration)
+	if missed := rep.missed(); len(missed) > 0 {
+		fmt.Fprintf(os.Stderr, "bench: targets missed (README, Performance, says what bounds each): %s\n", strings.Join(missed, "; "))
+	}
+	return nil
+}
+
+// machine names where the figures were measured.
+func machine() string {
+	host, _ := os.Hostname()
+	cpu := ""
+	if b, err := os.ReadFile("/proc/cpuinfo"); err == nil {
+		for _, line := range strings.Split(string(b), "\n") {
+			if strings.HasPrefix(line, "model name") {
+				cpu = strings.TrimSpace(strings.SplitN(line, ":", 2)[1])
+				break
+			}
+		}
+	}
+	return fmt.Sprintf("%s, %d CPUs (%s), %s/%s, %s", host, runtime.NumCPU(), cpu, runtime.GOOS, runtime.GOARCH, runtime.Version())
+}

@@ -1,0 +1,69 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"time"
+)
+
+// wrkScript makes every request of a wrk connection different, as the
+// vegeta targeter does: a random learner of the read set and, for writes,
+// a new event id.
+const wrkScript = `
+local users, course, token, write = %d, %q, %q, %t
+local n = 0
+wrk.headers["Authorization"] = "Bearer " .. token
+wrk.headers["Content-Type"] = "application/json"
+math.randomseed(os.time() + math.random(1000000))
+request = function()
+  n = n + 1
+  local path = string.format("/v1/users/bench-u%%04d/courses/%%s", math.random(0, users - 1), course)
+  if not write then
+    return wrk.format("GET", path)
+  end
+  local id = string.format("w-%%d-%%d-%%d", os.time(), math.random(1000000000), n)
+  local body = string.format('{"events":[{"id":"%%s","lessonId":"l%%d","type":"progress","positionSeconds":%%d,"occurredAt":"%%s","device":"web","lessonCount":20}]}',
+    id, n %% 20, n %% 300, os.date("!%%Y-%%m-%%dT%%H:%%M:%%SZ"))
+  return wrk.format("POST", path .. "/events", nil, body)
+end
+`
+
+var (
+	wrkRateRE   = regexp.MustCompile(`Requests/sec:\s+([0-9.]+)`)
+	wrkErrorsRE = regexp.MustCompile(`Non-2xx or 3xx responses: (\d+)`)
+	wrkTotalRE  = regexp.MustCompile(`(\d+) requests in`)
+)
+
+// wrkPeak drives the server closed-loop with conc connections for d, with
+// wrk: a C event loop that leaves the CPU to the server on a small machine.
+func wrkPeak(s *server, w Work, conc int, d time.Duration) (Measure, error) {
+	script := filepath.Join(os.TempDir(), fmt.Sprintf("progress-wrk-%t.lua", w.Write))
+	if err := os.WriteFile(script, []byte(fmt.Sprintf(wrkScript, users, courseID, s.Token, w.Write)), 0o644); err != nil {
+		return Measure{}, err
+	}
+	out, err := exec.Command("wrk", "-t", "2", "-c", strconv.Itoa(conc), "-d", fmt.Sprintf("%.0fs", d.Seconds()), "-s", script, s.URL).CombinedOutput()
+	if err != nil {
+		return Measure{}, fmt.Errorf("wrk (Debian's wrk package; make installs it): %v\n%s", err, out)
+	}
+	m := wrkRateRE.FindSubmatch(out)
+	if m == nil {
+		return Measure{}, fmt.Errorf("no Requests/sec in wrk's output:\n%s", out)
+	}
+	rate, _ := strconv.ParseFloat(string(m[1]), 64)
+	res := Measure{PerSecond: rate}
+	if e := wrkErrorsRE.FindSubmatch(out); e != nil {
+		res.Errors, _ = strconv.Atoi(string(e[1]))
+		total := 0
+		if t := wrkTotalRE.FindSubmatch(out); t != nil {
+			total, _ = strconv.Atoi(string(t[1]))
+		}
+		if res.Errors > total/100 {
+			return res, fmt.Errorf("%d of %d requests failed:\n%s", res.Errors, total, out)
+		}
+	}
+	return res, nil
+}
