@@ -18,6 +18,7 @@ import (
 	"github.com/aws/aws-lambda-go/events"
 	"github.com/golang-jwt/jwt/v5"
 
+	"github.com/progresskit/progresskit/constructs/assets"
 	"github.com/progresskit/progresskit/service/auth"
 	"github.com/progresskit/progresskit/service/probe"
 	"github.com/progresskit/progresskit/service/settings"
@@ -169,7 +170,7 @@ func lambdaTarget(t *testing.T, base64Req bool) (*apiGateway, *exec.Cmd) {
 	rt := newRuntimeAPI(t)
 	cmd := startBootstrap(t, rt,
 		settings.Table.Env+"="+table, settings.Auth.Env+"="+settings.AuthAPIGW, settings.Audience.Env+"="+auth.DevAudience,
-		"AWS_ENDPOINT_URL_DYNAMODB="+testenv.DynamoEndpoint(t), settings.FaultHeader.Env+"=X-Progress-Fault")
+		"AWS_ENDPOINT_URL_DYNAMODB="+testenv.DynamoEndpoint(t), settings.FaultHeaderEnv+"=X-Progress-Fault")
 	return &apiGateway{rt: rt, key: devKey, base64Req: base64Req}, cmd
 }
 
@@ -294,5 +295,27 @@ func TestLambdaHeaders(t *testing.T) {
 	}
 	if res.StatusCode != 405 || res.Header.Get("Allow") != "DELETE, GET" {
 		t.Fatalf("405 through Lambda: %d Allow=%q", res.StatusCode, res.Header.Get("Allow"))
+	}
+}
+
+// The fault-injection switch exists only in the tests' build: the
+// bootstrap the Lambda construct deploys (built exactly as it builds it)
+// carries neither the setting's name nor the code.
+func TestDeployedBootstrapHasNoFaultInjection(t *testing.T) {
+	deployed := filepath.Join(t.TempDir(), "bootstrap")
+	if err := assets.Bootstrap.Build(assets.DeployArch, deployed); err != nil {
+		t.Fatal(err)
+	}
+	markers := []string{settings.FaultHeaderEnv, "fault injected by"}
+	for name, want := range map[string]bool{deployed: false, bootstrapBin: true} {
+		b, err := os.ReadFile(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range markers {
+			if got := bytes.Contains(b, []byte(m)); got != want {
+				t.Errorf("%s contains %q: %v, want %v", name, m, got, want)
+			}
+		}
 	}
 }

@@ -31,7 +31,7 @@ func TestMain(m *testing.M) {
 	bootstrapBin = filepath.Join(dir, "bootstrap")
 	for _, b := range [][]string{
 		{"-o", progressBin, "../service/cmd/progress"},
-		{"-tags", "lambda.norpc", "-o", bootstrapBin, "../service/cmd/bootstrap"},
+		{"-tags", "lambda.norpc,faultinject", "-o", bootstrapBin, "../service/cmd/bootstrap"},
 	} {
 		build := exec.Command("go", append([]string{"build", "-trimpath", "-ldflags=-s -w"}, b...)...)
 		build.Env = append(os.Environ(), "CGO_ENABLED=0")

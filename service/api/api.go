@@ -28,12 +28,6 @@ func WithLogger(l *slog.Logger) Option { return func(h *handler) { h.log = l } }
 // WithClock sets the server clock that event times are checked against.
 func WithClock(now func() time.Time) Option { return func(h *handler) { h.now = now } }
 
-// WithFaultInjection makes a request carrying header with the value
-// "panic" panic inside the handler, so a test of a packaged runtime can
-// check that a panic becomes a 500 and the process keeps serving. Off
-// unless an operator names a header; never set it in production.
-func WithFaultInjection(header string) Option { return func(h *handler) { h.faultHeader = header } }
-
 type handler struct {
 	store       store.Store
 	auth        auth.Authenticator
@@ -63,16 +57,7 @@ func New(s store.Store, a auth.Authenticator, opts ...Option) http.Handler {
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, http.StatusNotFound, CodeNotFound, "no such route: see the API reference for the paths under /v1")
 	})
-	var next http.Handler = mux
-	if h.faultHeader != "" {
-		next = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			if r.Header.Get(h.faultHeader) == "panic" {
-				panic("fault injected by " + h.faultHeader)
-			}
-			mux.ServeHTTP(w, r)
-		})
-	}
-	return observe(h.log, next)
+	return observe(h.log, h.wrapFaults(mux))
 }
 
 // Routes lists the API's routes, for documentation checks.

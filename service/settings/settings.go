@@ -38,10 +38,13 @@ var (
 var (
 	// Table is the DynamoDB table name.
 	Table = Setting{Env: EnvPrefix + "TABLE"}
-	// FaultHeader names a header that makes a request panic, for the
-	// end-to-end test of panic recovery; unset in every deployment.
-	FaultHeader = Setting{Env: EnvPrefix + "FAULT_HEADER"}
 )
+
+// FaultHeaderEnv names a header that makes a request panic, for the
+// end-to-end test of panic recovery. Only a bootstrap built with -tags
+// faultinject (the tests') reads it; a constant, so no deployed binary
+// carries the name.
+const FaultHeaderEnv = EnvPrefix + "FAULT_HEADER"
 
 // Auth modes (the value of Auth).
 const (

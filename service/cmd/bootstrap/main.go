@@ -46,11 +46,7 @@ func setup(ctx context.Context, log *slog.Logger, getenv func(string) string) (h
 	if err != nil {
 		return nil, err
 	}
-	opts := []api.Option{api.WithLogger(log)}
-	if h := getenv(settings.FaultHeader.Env); h != "" {
-		log.Warn("fault injection is on", "header", h)
-		opts = append(opts, api.WithFaultInjection(h))
-	}
+	opts := append([]api.Option{api.WithLogger(log)}, faultOptions(log, getenv)...)
 	return api.New(st, authn, opts...), nil
 }
 
