@@ -196,9 +196,13 @@ func storeRows(sc storeCase, progressBin, tmp string, conc int, d time.Duration,
 			rows = append(rows, info(peakRow))
 		}
 		at := fmt.Sprintf(" at %.0f/s", half)
+		p99 := Row{Group: sc.Name, Name: w.Name + " p99 added" + at, Ours: ms(lat.P99), Ceiling: ms(dlat.P99), Unit: "ms"}
+		if lat.Errors+dlat.Errors > 0 {
+			p99.Note = fmt.Sprintf("%d of %d HTTP requests and %d of %d direct operations failed (store busy)", lat.Errors, lat.Requests, dlat.Errors, dlat.Requests)
+		}
 		rows = append(rows,
 			info(Row{Group: sc.Name, Name: w.Name + " p50" + at, Ours: ms(lat.P50), Ceiling: ms(dlat.P50), Unit: "ms"}),
-			deltaBelow(Row{Group: sc.Name, Name: w.Name + " p99 added" + at, Ours: ms(lat.P99), Ceiling: ms(dlat.P99), Unit: "ms"}, 1),
+			deltaBelow(p99, 1),
 		)
 	}
 	return rows, nil

@@ -61,7 +61,8 @@ func wrkPeak(s *server, w Work, conc int, d time.Duration) (Measure, error) {
 		if t := wrkTotalRE.FindSubmatch(out); t != nil {
 			total, _ = strconv.Atoi(string(t[1]))
 		}
-		if res.Errors > total/100 {
+		res.Requests = total
+		if res.Errors*100 > total*maxErrorPercent {
 			return res, fmt.Errorf("%d of %d requests failed:\n%s", res.Errors, total, out)
 		}
 	}
