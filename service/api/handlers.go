@@ -184,11 +184,12 @@ func decodeJSON(w http.ResponseWriter, r *http.Request, v any) bool {
 		writeError(w, r, http.StatusUnsupportedMediaType, CodeUnsupportedMedia, "send the body as JSON with Content-Type: application/json")
 		return false
 	}
+	body := r.Body
 	if r.ContentLength > MaxBodyBytes {
-		writeError(w, r, http.StatusRequestEntityTooLarge, CodeTooLarge, fmt.Sprintf("request body is over %d bytes; send fewer events per request", MaxBodyBytes))
+		tooLarge(w, r, body)
 		return false
 	}
-	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, MaxBodyBytes))
+	dec := json.NewDecoder(http.MaxBytesReader(w, body, MaxBodyBytes))
 	dec.DisallowUnknownFields()
 	err = dec.Decode(v)
 	if err == nil {
@@ -199,13 +200,13 @@ func decodeJSON(w http.ResponseWriter, r *http.Request, v any) bool {
 	if err == nil {
 		return true
 	}
-	var tooLarge *http.MaxBytesError
+	var maxBytes *http.MaxBytesError
 	var typeErr *json.UnmarshalTypeError
 	var syntaxErr *json.SyntaxError
 	msg := "request body is not valid JSON: " + err.Error()
 	switch {
-	case errors.As(err, &tooLarge):
-		writeError(w, r, http.StatusRequestEntityTooLarge, CodeTooLarge, fmt.Sprintf("request body is over %d bytes; send fewer events per request", MaxBodyBytes))
+	case errors.As(err, &maxBytes):
+		tooLarge(w, r, body)
 		return false
 	case errors.As(err, &typeErr):
 		msg = fmt.Sprintf("request body: %s must be %s, not %s", typeErr.Field, typeErr.Type, typeErr.Value)
@@ -233,4 +234,19 @@ func (h *handler) fail(w http.ResponseWriter, r *http.Request, err error) {
 		h.log.ErrorContext(r.Context(), "internal error", "request_id", requestID(r.Context()), "error", err.Error())
 		writeError(w, r, http.StatusInternalServerError, CodeInternal, "internal error; quote the request id when reporting it")
 	}
+}
+
+// DrainBytes bounds how much of an oversized body the server reads and
+// throws away before it answers 413. A client still sending when the
+// connection closes sees a broken pipe instead of the answer; reading the
+// rest of a slightly oversized body lets it finish and read the 413, and
+// the bound keeps a hostile one from making the server read forever.
+const DrainBytes = 8 << 20
+
+// tooLarge drains up to DrainBytes of body (the request's own, beneath
+// any MaxBytesReader), then answers 413 and closes the connection.
+func tooLarge(w http.ResponseWriter, r *http.Request, body io.Reader) {
+	io.CopyN(io.Discard, body, DrainBytes)
+	w.Header().Set("Connection", "close")
+	writeError(w, r, http.StatusRequestEntityTooLarge, CodeTooLarge, fmt.Sprintf("request body is over %d bytes; send fewer events per request", MaxBodyBytes))
 }
