@@ -2,12 +2,15 @@ package api
 
 import (
 	"log/slog"
+	"math"
 	"net/http"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/progresskit/progresskit/service/auth"
+	"github.com/progresskit/progresskit/service/ratelimit"
 	"github.com/progresskit/progresskit/service/settings"
 	"github.com/progresskit/progresskit/service/store"
 )
@@ -28,7 +31,12 @@ func WithLogger(l *slog.Logger) Option { return func(h *handler) { h.log = l } }
 // WithClock sets the server clock that event times are checked against.
 func WithClock(now func() time.Time) Option { return func(h *handler) { h.now = now } }
 
+// WithRateLimiter refuses requests over lim's limits with 429 and
+// Retry-After, before they reach the store (nil: no limit).
+func WithRateLimiter(lim *ratelimit.Limiter) Option { return func(h *handler) { h.limiter = lim } }
+
 type handler struct {
+	limiter     *ratelimit.Limiter
 	store       store.Store
 	auth        auth.Authenticator
 	log         *slog.Logger
@@ -94,6 +102,13 @@ func (h *handler) dispatch(rt Route) http.Handler {
 		}
 		if !rt.Public && !h.authorize(w, r) {
 			return
+		}
+		if !rt.Public {
+			if wait := h.limiter.Allow(r.PathValue("userId")); wait > 0 {
+				w.Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(wait.Seconds()))))
+				writeError(w, r, http.StatusTooManyRequests, CodeRateLimited, "too many requests; retry after Retry-After seconds")
+				return
+			}
 		}
 		serve(w, r)
 	})

@@ -32,6 +32,12 @@ var (
 	DrainTimeout = flagged("drain-timeout")
 	PGMaxConns   = flagged("pg-max-conns")
 	LogLevel     = flagged("log-level")
+	// Token buckets in requests per second: the whole server's, and each
+	// learner's (a zero rate is no limit).
+	RateLimit     = flagged("rate-limit")
+	RateBurst     = flagged("rate-burst")
+	UserRateLimit = flagged("user-rate-limit")
+	UserRateBurst = flagged("user-rate-burst")
 )
 
 // The Lambda bootstrap's settings, beside Auth and Audience.

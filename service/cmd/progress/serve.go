@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -12,6 +13,7 @@ import (
 	"github.com/progresskit/progresskit/service/api"
 	"github.com/progresskit/progresskit/service/auth"
 	"github.com/progresskit/progresskit/service/httpserver"
+	"github.com/progresskit/progresskit/service/ratelimit"
 	"github.com/progresskit/progresskit/service/settings"
 	"github.com/progresskit/progresskit/service/store/storeurl"
 )
@@ -31,8 +33,16 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	drain := fs.Duration(settings.DrainTimeout.Flag, httpserver.DefaultDrainTimeout, "how long SIGTERM waits for in-flight requests")
 	pgConns := fs.Int(settings.PGMaxConns.Flag, 0, "PostgreSQL pool size (default: the URL's pool_max_conns, else 10)")
 	level := fs.String(settings.LogLevel.Flag, "info", "debug, info, warn or error")
+	globalRate := fs.Int(settings.RateLimit.Flag, 0, "requests per second the whole server admits before answering 429 (0: no limit)")
+	globalBurst := fs.Int(settings.RateBurst.Flag, 0, "burst of --rate-limit (default: twice the rate)")
+	userRate := fs.Int(settings.UserRateLimit.Flag, ratelimit.DefaultPerUser, "requests per second one learner's data admits before 429 (0: no limit)")
+	userBurst := fs.Int(settings.UserRateBurst.Flag, ratelimit.DefaultPerUserBurst, "burst of --user-rate-limit")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	if *globalRate < 0 || *globalBurst < 0 || *userRate < 0 || *userBurst < 0 {
+		fmt.Fprintln(stderr, "progress serve: rate limits and bursts must not be negative")
+		return errUsage
 	}
 	var lvl slog.Level
 	if err := lvl.UnmarshalText([]byte(*level)); err != nil {
@@ -53,7 +63,8 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
-	srv := httpserver.New(api.New(st, authn, api.WithLogger(log)))
+	limiter := ratelimit.New(ratelimit.Limits{Global: *globalRate, GlobalBurst: cmp.Or(*globalBurst, 2**globalRate), PerUser: *userRate, PerUserBurst: *userBurst})
+	srv := httpserver.New(api.New(st, authn, api.WithLogger(log), api.WithRateLimiter(limiter)))
 	log.Info("serving", "addr", ln.Addr().String(), "auth", *mode, "store", storeurl.Redact(*storeURL))
 	err = httpserver.Serve(ctx, srv, ln, *drain)
 	if err != nil {
