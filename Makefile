@@ -70,8 +70,22 @@ vet: ## gofmt and go vet
 test: tools vet $(PROGRESS) ## every test: unit, CDK assertions, real PostgreSQL and DynamoDB Local, the binary, schemathesis, cfn-lint
 	test/with-servers.sh $(GO) test -count=1 -timeout 30m ./...
 	test/schemathesis.sh
+	$(MAKE) fuzz
 	$(MAKE) lint-workflows
 	$(MAKE) lint-iac
+
+# Native Go fuzz targets (seed corpora in each package's testdata/fuzz),
+# each run for FUZZTIME by make test.
+FUZZ_TARGETS := service/api:FuzzPostEvents service/api:FuzzListCursor service/auth:FuzzAuthenticate \
+                service/progress:FuzzMerge service/progress:FuzzValidID
+FUZZTIME ?= 10s
+
+.PHONY: fuzz
+fuzz: ## run each fuzz target for FUZZTIME (default 10s): FUZZTIME=5m make fuzz
+	@for t in $(FUZZ_TARGETS); do \
+	  pkg=$${t%%:*}; fn=$${t##*:}; echo "fuzz $$fn in $$pkg for $(FUZZTIME)" >&2; \
+	  $(GO) test -run '^$$' -fuzz "^$$fn$$" -fuzztime $(FUZZTIME) ./$$pkg || exit 1; \
+	done
 
 .PHONY: test-unit
 test-unit: ## the tests that need no server (SHORT=1 skips the rest; CI never sets it)
