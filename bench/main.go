@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"flag"
 	"fmt"
 	"os"
@@ -21,7 +22,21 @@ func main() {
 	d := flag.Duration("duration", 3*time.Second, "length of one run")
 	runs := flag.Int("runs", 3, "runs of each figure (the median is reported), after one warm-up")
 	only := flag.String("only", "", "comma-separated groups to run: stores, lambda, synth (default all)")
+	markdown := flag.String("markdown", "", "print FILE (a results.json) as the README's table, and run nothing")
 	flag.Parse()
+	if *markdown != "" {
+		var rep Report
+		b, err := os.ReadFile(*markdown)
+		if err == nil {
+			err = json.Unmarshal(b, &rep)
+		}
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "bench:", err)
+			os.Exit(1)
+		}
+		rep.writeMarkdown(os.Stdout)
+		return
+	}
 	if err := run(*progressBin, *cdk, *out, *conc, *d, *runs, *only); err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
 		os.Exit(1)

@@ -121,3 +121,21 @@ func (rep *Report) missed() []string {
 	}
 	return out
 }
+
+// writeMarkdown is the table for the README.
+func (rep *Report) writeMarkdown(w io.Writer) {
+	fmt.Fprintf(w, "Measured %s on %s (%s).\n\n", rep.Started.Format("2006-01-02"), rep.Machine, rep.Duration)
+	fmt.Fprintln(w, "| group | figure | ours | ceiling | unit | ratio | target | met |")
+	fmt.Fprintln(w, "|---|---|---:|---:|---|---:|---|---|")
+	for _, r := range rep.Rows {
+		met := ""
+		if r.Met != nil {
+			met = map[bool]string{true: "yes", false: "**no**"}[*r.Met]
+		}
+		ratio := fmt.Sprintf("%.2f", r.Ratio)
+		if r.Delta {
+			ratio = fmt.Sprintf("%+.2f", r.Ratio)
+		}
+		fmt.Fprintf(w, "| %s | %s | %s | %s | %s | %s | %s | %s |\n", r.Group, r.Name, num(r.Ours), num(r.Ceiling), r.Unit, ratio, r.Target, met)
+	}
+}
