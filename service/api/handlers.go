@@ -1,6 +1,7 @@
 package api
 
 import (
+	"bytes"
 	"context"
 	"encoding/base64"
 	"encoding/json"
@@ -189,12 +190,21 @@ func decodeJSON(w http.ResponseWriter, r *http.Request, v any) bool {
 		tooLarge(w, r, body)
 		return false
 	}
-	dec := json.NewDecoder(http.MaxBytesReader(w, body, MaxBodyBytes))
-	dec.DisallowUnknownFields()
-	err = dec.Decode(v)
+	data, err := io.ReadAll(http.MaxBytesReader(w, body, MaxBodyBytes))
 	if err == nil {
-		if _, extra := dec.Token(); extra != io.EOF {
-			err = errors.New("unexpected data after the JSON object")
+		// Two parsers reading one document differently is how a request
+		// smuggles a value past a check; a key given twice is refused.
+		if key := duplicateKey(data); key != "" {
+			writeError(w, r, http.StatusBadRequest, CodeInvalidRequest, fmt.Sprintf("request body gives the key %q more than once", key))
+			return false
+		}
+		dec := json.NewDecoder(bytes.NewReader(data))
+		dec.DisallowUnknownFields()
+		err = dec.Decode(v)
+		if err == nil {
+			if _, extra := dec.Token(); extra != io.EOF {
+				err = errors.New("unexpected data after the JSON object")
+			}
 		}
 	}
 	if err == nil {
@@ -249,4 +259,59 @@ func tooLarge(w http.ResponseWriter, r *http.Request, body io.Reader) {
 	io.CopyN(io.Discard, body, DrainBytes)
 	w.Header().Set("Connection", "close")
 	writeError(w, r, http.StatusRequestEntityTooLarge, CodeTooLarge, fmt.Sprintf("request body is over %d bytes; send fewer events per request", MaxBodyBytes))
+}
+
+// duplicateKey returns a key that some object of the JSON document data
+// gives twice, or "" (also for a document that is not JSON: the decoder
+// reports that).
+func duplicateKey(data []byte) string {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	type frame struct {
+		object bool
+		keys   map[string]bool
+		expect bool // the next token of an object is a key
+	}
+	var stack []*frame
+	for {
+		tok, err := dec.Token()
+		if err != nil {
+			return ""
+		}
+		var top *frame
+		if len(stack) > 0 {
+			top = stack[len(stack)-1]
+		}
+		switch t := tok.(type) {
+		case json.Delim:
+			switch t {
+			case '{':
+				if top != nil && top.object {
+					top.expect = true
+				}
+				stack = append(stack, &frame{object: true, keys: map[string]bool{}, expect: true})
+				continue
+			case '[':
+				if top != nil && top.object {
+					top.expect = true
+				}
+				stack = append(stack, &frame{})
+				continue
+			default:
+				stack = stack[:len(stack)-1]
+				continue
+			}
+		case string:
+			if top != nil && top.object && top.expect {
+				if top.keys[t] {
+					return t
+				}
+				top.keys[t] = true
+				top.expect = false
+				continue
+			}
+		}
+		if top != nil && top.object {
+			top.expect = true
+		}
+	}
 }
