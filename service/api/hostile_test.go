@@ -121,7 +121,9 @@ func TestHostileRequests(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var page struct{ Courses []struct{ UserID, CourseID string } }
+	var page struct {
+		Courses []struct{ UserID, CourseID string }
+	}
 	json.NewDecoder(resp.Body).Decode(&page)
 	resp.Body.Close()
 	if len(page.Courses) != 1 || page.Courses[0].UserID != "ada" || page.Courses[0].CourseID != "a2" {
