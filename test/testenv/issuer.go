@@ -4,6 +4,8 @@ import (
 	"context"
 	"crypto/rand"
 	"crypto/rsa"
+	"crypto/x509"
+	"encoding/pem"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -76,4 +78,34 @@ func (i *Issuer) Token(t testing.TB, sub string, admin bool) string {
 		t.Fatal(err)
 	}
 	return s
+}
+
+// TokenWith signs an RS256 token for sub after edit has changed its claims
+// and header, for tests of what must be refused (expired, other issuer,
+// unknown kid...).
+func (i *Issuer) TokenWith(t testing.TB, sub string, edit func(c *auth.Claims, header map[string]any)) string {
+	t.Helper()
+	now := time.Now()
+	c := auth.Claims{RegisteredClaims: jwt.RegisteredClaims{
+		Subject: sub, Issuer: i.Issuer, IssuedAt: jwt.NewNumericDate(now), ExpiresAt: jwt.NewNumericDate(now.Add(time.Hour)),
+	}, ClientID: i.Audience}
+	tok := jwt.NewWithClaims(jwt.SigningMethodRS256, &c)
+	tok.Header["kid"] = "test-1"
+	edit(&c, tok.Header)
+	s, err := tok.SignedString(i.key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+// PublicKeyPEM is the issuer's public key, which an attacker has: the
+// secret of the HS256-with-the-RS256-key confusion attack.
+func (i *Issuer) PublicKeyPEM(t testing.TB) []byte {
+	t.Helper()
+	der, err := x509.MarshalPKIXPublicKey(&i.key.PublicKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: der})
 }
