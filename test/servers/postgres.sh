@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
-# postgres.sh start DIR | stop DIR
+# postgres.sh start DIR | stop DIR | pause DIR | resume DIR
 # A throwaway PostgreSQL cluster for tests: Debian's server (installed with
 # apt when missing), fsync off, listening on 127.0.0.1 and a free port, with
-# everything under DIR. start prints the connection URL on stdout.
+# everything under DIR. start prints the connection URL on stdout. pause
+# shuts the server down keeping its data; resume starts it again on the
+# same port (the fault tests' store outage).
 set -euo pipefail
-cmd=${1:?usage: postgres.sh start|stop DIR} dir=${2:?usage: postgres.sh start|stop DIR}
+cmd=${1:?usage: postgres.sh start|stop|pause|resume DIR} dir=${2:?usage: postgres.sh start|stop|pause|resume DIR}
 here=$(cd "$(dirname "$0")" && pwd)
 
 pg_bin() {
@@ -14,6 +16,12 @@ pg_bin() {
 # initdb refuses to run as root, so as root the cluster belongs to postgres.
 as_owner() {
   if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+}
+
+run_server() {
+  as_owner "$1/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
+    -o "-F -p $2 -k $dir -c listen_addresses=127.0.0.1 -c max_connections=200 -c full_page_writes=off" start >&2 \
+    || { cat "$dir/server.log" >&2; exit 1; }
 }
 
 case "$cmd" in
@@ -33,9 +41,7 @@ start)
   port=$("$here/freeport.sh")
   as_owner "$bin/initdb" -D "$dir/data" -A trust -U postgres --no-sync -E UTF8 --locale=C.UTF-8 >"$dir/initdb.log" 2>&1 \
     || { cat "$dir/initdb.log" >&2; exit 1; }
-  as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
-    -o "-F -p $port -k $dir -c listen_addresses=127.0.0.1 -c max_connections=200 -c full_page_writes=off" start >&2 \
-    || { cat "$dir/server.log" >&2; exit 1; }
+  run_server "$bin" "$port"
   echo "$port" >"$dir/port"
   echo "postgres://postgres@127.0.0.1:$port/postgres?sslmode=disable"
   ;;
@@ -46,5 +52,11 @@ stop)
   fi
   rm -rf "$dir"
   ;;
-*) echo "usage: postgres.sh start|stop DIR" >&2; exit 2 ;;
+pause)
+  as_owner "$(pg_bin)/pg_ctl" -D "$dir/data" -m fast -w stop >&2
+  ;;
+resume)
+  run_server "$(pg_bin)" "$(cat "$dir/port")"
+  ;;
+*) echo "usage: postgres.sh start|stop|pause|resume DIR" >&2; exit 2 ;;
 esac
