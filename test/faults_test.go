@@ -14,6 +14,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/progresskit/progresskit/service/httpserver"
 )
 
 // writeLoad is a steady stream of one-lesson writes by several writers,
@@ -289,5 +291,45 @@ func TestClientDisconnectMidRequestLeavesNoState(t *testing.T) {
 	resp.Body.Close()
 	if resp.StatusCode != http.StatusNotFound {
 		t.Errorf("after 20 half-sent requests the course answers %d, want 404 (nothing stored)", resp.StatusCode)
+	}
+}
+
+// Slowloris: hundreds of connections that never finish their headers do
+// not keep others out, and the server closes each at its header timeout.
+func TestSlowClientsDoNotExhaustTheServer(t *testing.T) {
+	work := t.TempDir()
+	srv := startServer(t, work, nil, "--auth", "dev", "--store", "sqlite://"+filepath.Join(work, "p.db"))
+	addr := strings.TrimPrefix(srv.URL, "http://")
+	var slow []net.Conn
+	for range 300 {
+		c, err := net.Dial("tcp", addr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		fmt.Fprint(c, "GET /v1/users/ada/courses HTTP/1.1\r\nHost: x\r\nX-Slow: ")
+		slow = append(slow, c)
+	}
+	defer func() {
+		for _, c := range slow {
+			c.Close()
+		}
+	}()
+	client := &http.Client{Timeout: 2 * time.Second}
+	for range 20 {
+		resp, err := client.Get(srv.URL + "/healthz")
+		if err != nil {
+			t.Fatalf("a normal request failed beside 300 slow ones: %v", err)
+		}
+		resp.Body.Close()
+	}
+	// Each slow connection is closed by the server (EOF or reset), not left
+	// open: the read ends well before our own deadline.
+	deadline := time.Now().Add(httpserver.ReadHeaderTimeout + 5*time.Second)
+	for i, c := range slow {
+		c.SetReadDeadline(deadline)
+		_, err := c.Read(make([]byte, 512))
+		if ne, ok := err.(net.Error); ok && ne.Timeout() {
+			t.Fatalf("slow connection %d was still open %v after its headers began", i, httpserver.ReadHeaderTimeout+5*time.Second)
+		}
 	}
 }

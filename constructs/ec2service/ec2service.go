@@ -78,6 +78,12 @@ type Props struct {
 	// Domain serves HTTPS with its Certificate, at its DomainName.
 	// default: HTTP at the load balancer's name
 	Domain customdomain.Props
+	// WAFRateLimitPerIP puts an AWS WAF web ACL in front of the load
+	// balancer that blocks (429) a client IP address over this many
+	// requests in five minutes (at least 100; about $6/month plus $0.60 per
+	// million requests).
+	// default: 0 (no web ACL)
+	WAFRateLimitPerIP int
 	// Disposable lets the load balancer's log bucket be destroyed with the
 	// stack (dev only).
 	// default: false (retained)
@@ -180,7 +186,7 @@ func New(scope constructs.Construct, id string, props *Props) *Ec2Service {
 	s.Group.Node().DefaultChild().(awsautoscaling.CfnAutoScalingGroup).SetAvailabilityZones(props.Network.Vpc.AvailabilityZones())
 	signalWhenReady(ud, s.Group)
 
-	s.LoadBalancer = loadbalancer.New(c, "LoadBalancer", &loadbalancer.Props{Vpc: props.Network.Vpc, Domain: props.Domain, Disposable: props.Disposable})
+	s.LoadBalancer = loadbalancer.New(c, "LoadBalancer", &loadbalancer.Props{WAFRateLimitPerIP: props.WAFRateLimitPerIP, Vpc: props.Network.Vpc, Domain: props.Domain, Disposable: props.Disposable})
 	tg := s.LoadBalancer.Listener.AddTargets(jsii.String("Instances"), &elbv2.AddApplicationTargetsProps{
 		Port:                jsii.Number(settings.Port),
 		Protocol:            elbv2.ApplicationProtocol_HTTP,

@@ -102,6 +102,12 @@ type Props struct {
 	// Domain serves HTTPS with its Certificate, at its DomainName.
 	// default: HTTP at the load balancer's name
 	Domain customdomain.Props
+	// WAFRateLimitPerIP puts an AWS WAF web ACL in front of the load
+	// balancer that blocks (429) a client IP address over this many
+	// requests in five minutes (at least 100; about $6/month plus $0.60 per
+	// million requests).
+	// default: 0 (no web ACL)
+	WAFRateLimitPerIP int
 	// Disposable lets logs and the load balancer's log bucket be destroyed
 	// with the stack (dev only); a new Network is disposable too.
 	// default: false (retained)
@@ -208,7 +214,7 @@ func New(scope constructs.Construct, id string, props *Props) *FargateService {
 		PropagateTags:              awsecs.PropagatedTagSource_SERVICE,
 	})
 
-	f.LoadBalancer = loadbalancer.New(c, "LoadBalancer", &loadbalancer.Props{Vpc: net.Vpc, Domain: props.Domain, Disposable: props.Disposable})
+	f.LoadBalancer = loadbalancer.New(c, "LoadBalancer", &loadbalancer.Props{WAFRateLimitPerIP: props.WAFRateLimitPerIP, Vpc: net.Vpc, Domain: props.Domain, Disposable: props.Disposable})
 	f.TargetGroup = f.LoadBalancer.Listener.AddTargets(jsii.String("Service"), &elbv2.AddApplicationTargetsProps{
 		Port:                jsii.Number(settings.Port),
 		Protocol:            elbv2.ApplicationProtocol_HTTP,

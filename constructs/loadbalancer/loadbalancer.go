@@ -13,6 +13,7 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsroute53"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsroute53targets"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awss3"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awswafv2"
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
 
@@ -39,6 +40,12 @@ type Props struct {
 	// redirecting to it; its DomainName and HostedZone add the alias record.
 	// default: none (HTTP on 80, the load balancer's own name)
 	Domain customdomain.Props
+	// WAFRateLimitPerIP adds an AWS WAF web ACL whose rate-based rule
+	// blocks (429) a client IP address over this many requests in five
+	// minutes (100 or more). It costs about $6/month plus $0.60 per million
+	// requests.
+	// default: 0 (no web ACL)
+	WAFRateLimitPerIP int
 	// AccessLogDays is how long access logs are kept.
 	// default: 90
 	AccessLogDays int
@@ -56,6 +63,8 @@ type LoadBalancer struct {
 	HTTPS    bool
 	// URL is the API's base URL: the custom domain's, else the balancer's.
 	URL *string
+	// WebACL is the rate-limiting web ACL, nil without WAFRateLimitPerIP.
+	WebACL awswafv2.CfnWebACL
 }
 
 // New creates the load balancer.
@@ -65,6 +74,10 @@ func New(scope constructs.Construct, id string, props *Props) *LoadBalancer {
 	}
 	check := propcheck.For("loadbalancer", id)
 	check.Required(propcheck.P("Vpc", props.Vpc != nil))
+	if props.WAFRateLimitPerIP != 0 && props.WAFRateLimitPerIP < 100 {
+		// WAF's own floor for a rate-based rule.
+		panic(fmt.Sprintf("%s: WAFRateLimitPerIP %d is below WAF's minimum of 100 requests in five minutes", check, props.WAFRateLimitPerIP))
+	}
 	props.Domain.Check(check)
 	if *awscdk.Token_IsUnresolved(awscdk.Stack_Of(scope).Region()) {
 		// Access logs are written by the region's ELB account, which the
@@ -94,6 +107,9 @@ func New(scope constructs.Construct, id string, props *Props) *LoadBalancer {
 	})
 	lb.Alb.LogAccessLogs(logs, jsii.String("alb"))
 	compliance.PublicLoadBalancer(lb.Alb)
+	if props.WAFRateLimitPerIP > 0 {
+		lb.addRateLimitACL(c, props.WAFRateLimitPerIP)
+	}
 	if lb.HTTPS {
 		lb.Listener = lb.Alb.AddListener(jsii.String("Https"), &elbv2.BaseApplicationListenerProps{
 			Port: jsii.Number(443), Protocol: elbv2.ApplicationProtocol_HTTPS,
