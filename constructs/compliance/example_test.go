@@ -2,7 +2,6 @@ package compliance_test
 
 import (
 	"fmt"
-	"os"
 	"testing"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2/assertions"
@@ -13,11 +12,7 @@ import (
 	"github.com/progresskit/progresskit/constructs/table"
 )
 
-func TestMain(m *testing.M) {
-	code := m.Run()
-	jsii.Close()
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { cdktest.Main(m) }
 
 // Check adds cdk-nag's AwsSolutions pack; a team adds it to its own app to
 // hold its stacks to the same rules as progresskit's.

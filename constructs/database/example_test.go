@@ -2,21 +2,14 @@ package database_test
 
 import (
 	"fmt"
-	"os"
 	"testing"
-
-	"github.com/aws/jsii-runtime-go"
 
 	"github.com/progresskit/progresskit/constructs/database"
 	"github.com/progresskit/progresskit/constructs/internal/cdktest"
 	"github.com/progresskit/progresskit/constructs/network"
 )
 
-func TestMain(m *testing.M) {
-	code := m.Run()
-	jsii.Close()
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { cdktest.Main(m) }
 
 // Only the VPC is required; the rest defaults to a production database:
 // Multi-AZ, deletion-protected, snapshotted when its stack is deleted.

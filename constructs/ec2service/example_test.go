@@ -2,10 +2,7 @@ package ec2service_test
 
 import (
 	"fmt"
-	"os"
 	"testing"
-
-	"github.com/aws/jsii-runtime-go"
 
 	"github.com/progresskit/progresskit/constructs/database"
 	"github.com/progresskit/progresskit/constructs/ec2service"
@@ -14,11 +11,7 @@ import (
 	"github.com/progresskit/progresskit/constructs/network"
 )
 
-func TestMain(m *testing.M) {
-	code := m.Run()
-	jsii.Close()
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { cdktest.Main(m) }
 
 // The EC2 variant needs a network, a PostgreSQL database and an identity;
 // it builds the arm64 server at synthesis and runs it under systemd.

@@ -2,10 +2,7 @@ package fargateservice_test
 
 import (
 	"fmt"
-	"os"
 	"testing"
-
-	"github.com/aws/jsii-runtime-go"
 
 	"github.com/progresskit/progresskit/constructs/fargateservice"
 	"github.com/progresskit/progresskit/constructs/identity"
@@ -13,11 +10,7 @@ import (
 	"github.com/progresskit/progresskit/constructs/table"
 )
 
-func TestMain(m *testing.M) {
-	code := m.Run()
-	jsii.Close()
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { cdktest.Main(m) }
 
 // The Fargate variant needs a table and an identity; it creates its VPC,
 // cluster and load balancer, and writes its image's build context at

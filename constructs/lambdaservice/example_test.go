@@ -2,10 +2,7 @@ package lambdaservice_test
 
 import (
 	"fmt"
-	"os"
 	"testing"
-
-	"github.com/aws/jsii-runtime-go"
 
 	"github.com/progresskit/progresskit/constructs/identity"
 	"github.com/progresskit/progresskit/constructs/internal/cdktest"
@@ -13,11 +10,7 @@ import (
 	"github.com/progresskit/progresskit/constructs/table"
 )
 
-func TestMain(m *testing.M) {
-	code := m.Run()
-	jsii.Close()
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { cdktest.Main(m) }
 
 // The Lambda variant needs a table and an identity; it builds its arm64
 // bootstrap from the progresskit module at synthesis.

@@ -2,7 +2,6 @@ package loadbalancer_test
 
 import (
 	"fmt"
-	"os"
 	"testing"
 
 	elbv2 "github.com/aws/aws-cdk-go/awscdk/v2/awselasticloadbalancingv2"
@@ -13,11 +12,7 @@ import (
 	"github.com/progresskit/progresskit/constructs/network"
 )
 
-func TestMain(m *testing.M) {
-	code := m.Run()
-	jsii.Close()
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { cdktest.Main(m) }
 
 // Without a certificate the balancer listens on HTTP; its access logs go
 // to a bucket that outlives the stack.

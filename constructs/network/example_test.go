@@ -2,20 +2,13 @@ package network_test
 
 import (
 	"fmt"
-	"os"
 	"testing"
-
-	"github.com/aws/jsii-runtime-go"
 
 	"github.com/progresskit/progresskit/constructs/internal/cdktest"
 	"github.com/progresskit/progresskit/constructs/network"
 )
 
-func TestMain(m *testing.M) {
-	code := m.Run()
-	jsii.Close()
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { cdktest.Main(m) }
 
 // The default network has no NAT gateway (its largest fixed cost), a
 // DynamoDB gateway endpoint, and flow logs kept when the stack goes.

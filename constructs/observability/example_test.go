@@ -2,20 +2,13 @@ package observability_test
 
 import (
 	"fmt"
-	"os"
 	"testing"
-
-	"github.com/aws/jsii-runtime-go"
 
 	"github.com/progresskit/progresskit/constructs/internal/cdktest"
 	"github.com/progresskit/progresskit/constructs/observability"
 )
 
-func TestMain(m *testing.M) {
-	code := m.Run()
-	jsii.Close()
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { cdktest.Main(m) }
 
 // Alarms go to an encrypted topic with the on-call address subscribed, and
 // each variant overrides only the thresholds it cares about.

@@ -2,20 +2,13 @@ package table_test
 
 import (
 	"fmt"
-	"os"
 	"testing"
-
-	"github.com/aws/jsii-runtime-go"
 
 	"github.com/progresskit/progresskit/constructs/internal/cdktest"
 	"github.com/progresskit/progresskit/constructs/table"
 )
 
-func TestMain(m *testing.M) {
-	code := m.Run()
-	jsii.Close()
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { cdktest.Main(m) }
 
 // A new table with nothing set is production-safe: kept when its stack is
 // deleted, deletion-protected, with point-in-time recovery.

@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
@@ -14,22 +15,14 @@ import (
 	"github.com/progresskit/progresskit/service/api"
 	"github.com/progresskit/progresskit/service/auth"
 	"github.com/progresskit/progresskit/service/httpserver"
+	"github.com/progresskit/progresskit/service/store"
 	"github.com/progresskit/progresskit/service/store/sqlitestore"
 )
 
 // Hostile requests, each against a server configured as in production: each
 // gets its documented 4xx, and nothing they send changes anyone's progress.
 func TestHostileRequests(t *testing.T) {
-	st, err := sqlitestore.Open(context.Background(), filepath.Join(t.TempDir(), "p.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	h := api.New(st, auth.NewDev(devKey))
-	srv := httptest.NewUnstartedServer(h)
-	srv.Config = httpserver.New(h)
-	srv.Start()
-	defer srv.Close()
+	srv, _ := productionServer(t, nil)
 	ada, grace := token(t, "ada", false), token(t, "grace", false)
 
 	do := func(method, path, tok, body string, hdr map[string]string) (int, string, http.Header) {
@@ -132,4 +125,25 @@ func TestHostileRequests(t *testing.T) {
 	if after := state(); after != before {
 		t.Errorf("hostile requests changed progress:\nbefore %s\nafter  %s", before, after)
 	}
+}
+
+// productionServer serves the API on SQLite with the production server's
+// timeouts and limits, on ln (default: a loopback port).
+func productionServer(t *testing.T, ln net.Listener) (*httptest.Server, store.Store) {
+	t.Helper()
+	st, err := sqlitestore.Open(context.Background(), filepath.Join(t.TempDir(), "p.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	h := api.New(st, auth.NewDev(devKey))
+	srv := httptest.NewUnstartedServer(h)
+	srv.Config = httpserver.New(h)
+	if ln != nil {
+		srv.Listener.Close()
+		srv.Listener = ln
+	}
+	srv.Start()
+	t.Cleanup(srv.Close)
+	return srv, st
 }

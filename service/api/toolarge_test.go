@@ -7,7 +7,6 @@ import (
 	"io"
 	"net"
 	"net/http"
-	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -16,10 +15,7 @@ import (
 	"testing"
 
 	"github.com/progresskit/progresskit/service/api"
-	"github.com/progresskit/progresskit/service/auth"
-	"github.com/progresskit/progresskit/service/httpserver"
 	"github.com/progresskit/progresskit/service/store"
-	"github.com/progresskit/progresskit/service/store/sqlitestore"
 )
 
 // A body over 1 MiB reaches an ordinary HTTP client as a 413, every time,
@@ -27,14 +23,6 @@ import (
 // connection to a server configured as in production; and it stores
 // nothing.
 func TestOversizedBodyIsAlways413(t *testing.T) {
-	st, err := sqlitestore.Open(context.Background(), filepath.Join(t.TempDir(), "p.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	h := api.New(st, auth.NewDev(devKey))
-	srv := httptest.NewUnstartedServer(h)
-	srv.Config = httpserver.New(h)
 	// Small socket buffers, as on a real network path: on loopback the
 	// kernel would otherwise take the whole body before the server answers,
 	// and a client cut off mid-send would go unnoticed.
@@ -42,10 +30,7 @@ func TestOversizedBodyIsAlways413(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv.Listener.Close()
-	srv.Listener = ln
-	srv.Start()
-	defer srv.Close()
+	srv, st := productionServer(t, ln)
 	client := &http.Client{Transport: &http.Transport{
 		DialContext: (&net.Dialer{Control: smallBuffers(syscall.SO_SNDBUF)}).DialContext,
 	}}

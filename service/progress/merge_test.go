@@ -43,7 +43,7 @@ func (eventSet) Generate(r *rand.Rand, size int) reflect.Value {
 	return reflect.ValueOf(out)
 }
 
-func viewJSON(t *testing.T, c *Course) []byte {
+func viewJSON(t testing.TB, c *Course) []byte {
 	t.Helper()
 	b, err := json.Marshal(c.View())
 	if err != nil {
@@ -52,7 +52,7 @@ func viewJSON(t *testing.T, c *Course) []byte {
 	return b
 }
 
-func docJSON(t *testing.T, c *Course) []byte {
+func docJSON(t testing.TB, c *Course) []byte {
 	t.Helper()
 	b, err := json.Marshal(c)
 	if err != nil {
@@ -86,6 +86,24 @@ func shuffledBatches(r *rand.Rand, events []Event) [][]Event {
 	return batches
 }
 
+// convergesShuffled applies events in order, then rounds times shuffled,
+// duplicated and batched, and describes the first difference ("" if none).
+func convergesShuffled(t testing.TB, r *rand.Rand, events []Event, rounds int) string {
+	want := applyAll(events)
+	for range rounds {
+		got := NewCourse("u1", "c1")
+		for _, batch := range shuffledBatches(r, events) {
+			if err := got.ApplyBatch(batch); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if !bytes.Equal(viewJSON(t, got), viewJSON(t, want)) || !bytes.Equal(docJSON(t, got), docJSON(t, want)) {
+			return fmt.Sprintf("order, batching or duplication changed the result:\nwant %s\n got %s", docJSON(t, want), docJSON(t, got))
+		}
+	}
+	return ""
+}
+
 func quickConfig(seed int64) *quick.Config {
 	return &quick.Config{MaxCount: 500, Rand: rand.New(rand.NewSource(seed))}
 }
@@ -93,18 +111,9 @@ func quickConfig(seed int64) *quick.Config {
 func TestMergeConvergesWhateverOrderBatchesAndDuplicates(t *testing.T) {
 	r := rand.New(rand.NewSource(1))
 	prop := func(events eventSet) bool {
-		want := applyAll(events)
-		for range 5 {
-			got := NewCourse("u1", "c1")
-			for _, batch := range shuffledBatches(r, events) {
-				if err := got.ApplyBatch(batch); err != nil {
-					t.Fatal(err)
-				}
-			}
-			if !bytes.Equal(viewJSON(t, got), viewJSON(t, want)) || !bytes.Equal(docJSON(t, got), docJSON(t, want)) {
-				t.Logf("want %s\n got %s", viewJSON(t, want), viewJSON(t, got))
-				return false
-			}
+		if msg := convergesShuffled(t, r, events, 5); msg != "" {
+			t.Log(msg)
+			return false
 		}
 		return true
 	}

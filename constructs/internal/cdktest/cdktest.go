@@ -5,6 +5,8 @@ package cdktest
 
 import (
 	"fmt"
+	"os"
+	"testing"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/assertions"
@@ -63,4 +65,12 @@ func Panic(fn func()) (msg string) {
 	}()
 	fn()
 	return ""
+}
+
+// Main runs a package's tests and examples, then closes the jsii runtime
+// once: a test binary's TestMain is 'cdktest.Main(m)'.
+func Main(m *testing.M) {
+	code := m.Run()
+	jsii.Close()
+	os.Exit(code)
 }
