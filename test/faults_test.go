@@ -218,6 +218,11 @@ func TestStoreOutageUnderLoad(t *testing.T) {
 			if code := srv.stop(t); code != 0 {
 				t.Errorf("exit %d after the outage", code)
 			}
+			// The outage's errors are logged without the token that was
+			// sent with every request.
+			if sig := strings.Split(load.token, ".")[2]; strings.Contains(srv.Logs(), sig) {
+				t.Error("the server's logs contain the clients' token")
+			}
 		})
 	}
 }
@@ -294,19 +299,25 @@ func TestClientDisconnectMidRequestLeavesNoState(t *testing.T) {
 	}
 }
 
-// Slowloris: hundreds of connections that never finish their headers do
-// not keep others out, and the server closes each at its header timeout.
+// Slowloris: hundreds of connections that never finish their headers, or
+// finish them and never send their body, do not keep others out, and the
+// server closes each at its header or read timeout.
 func TestSlowClientsDoNotExhaustTheServer(t *testing.T) {
 	work := t.TempDir()
 	srv := startServer(t, work, nil, "--auth", "dev", "--store", "sqlite://"+filepath.Join(work, "p.db"))
 	addr := strings.TrimPrefix(srv.URL, "http://")
+	tok, _, _ := runCLI(t, work, nil, "token", "--user", "ada")
 	var slow []net.Conn
-	for range 300 {
+	for i := range 300 {
 		c, err := net.Dial("tcp", addr)
 		if err != nil {
 			t.Fatal(err)
 		}
-		fmt.Fprint(c, "GET /v1/users/ada/courses HTTP/1.1\r\nHost: x\r\nX-Slow: ")
+		if i%2 == 0 { // headers that never end
+			fmt.Fprint(c, "GET /v1/users/ada/courses HTTP/1.1\r\nHost: x\r\nX-Slow: ")
+		} else { // a body that never comes
+			fmt.Fprintf(c, "POST /v1/users/ada/courses/slow/events HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer %s\r\nContent-Type: application/json\r\nContent-Length: 4096\r\n\r\n{\"events\":[", strings.TrimSpace(tok))
+		}
 		slow = append(slow, c)
 	}
 	defer func() {
@@ -322,14 +333,15 @@ func TestSlowClientsDoNotExhaustTheServer(t *testing.T) {
 		}
 		resp.Body.Close()
 	}
-	// Each slow connection is closed by the server (EOF or reset), not left
-	// open: the read ends well before our own deadline.
-	deadline := time.Now().Add(httpserver.ReadHeaderTimeout + 5*time.Second)
+	// Each slow connection is answered or closed by the server (a 408 or
+	// 400, EOF, or a reset), not left open: the read ends well before our
+	// own deadline, the server's read timeout and a margin.
+	deadline := time.Now().Add(httpserver.ReadTimeout + 5*time.Second)
 	for i, c := range slow {
 		c.SetReadDeadline(deadline)
 		_, err := c.Read(make([]byte, 512))
 		if ne, ok := err.(net.Error); ok && ne.Timeout() {
-			t.Fatalf("slow connection %d was still open %v after its headers began", i, httpserver.ReadHeaderTimeout+5*time.Second)
+			t.Fatalf("slow connection %d was still open %v after it began", i, httpserver.ReadTimeout+5*time.Second)
 		}
 	}
 }
