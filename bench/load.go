@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"net/http"
@@ -69,6 +70,9 @@ type Measure struct {
 	Errors, Requests int
 }
 
+// errTooManyFailures: more than maxErrorPercent of a run failed.
+var errTooManyFailures = errors.New("too many requests failed")
+
 // maxErrorPercent of a run may fail (503 from a busy store is the designed
 // answer to overload); a row reports how many did. More aborts the run.
 const maxErrorPercent = 5
@@ -107,7 +111,7 @@ func collect(results <-chan *vegeta.Result) (Measure, error) {
 	}
 	out.Requests = int(m.Requests)
 	if out.Errors > int(m.Requests*maxErrorPercent/100) {
-		return out, fmt.Errorf("%d of %d requests failed: %v %v", out.Errors, m.Requests, m.StatusCodes, m.Errors)
+		return out, fmt.Errorf("%w: %d of %d: %v %v", errTooManyFailures, out.Errors, m.Requests, m.StatusCodes, m.Errors)
 	}
 	return out, nil
 }
