@@ -181,10 +181,16 @@ func storeRows(sc storeCase, progressBin, tmp string, conc int, d time.Duration,
 		if err != nil {
 			return nil, fmt.Errorf("%s %s direct: %w", sc.Name, w.Name, err)
 		}
-		// Half the peak, or less where an open-loop client at that rate
-		// piles up more concurrent requests than the store keeps up with
-		// (SQLite's single writer answers 503): each step takes a quarter off.
-		half := peak.PerSecond / 2
+		// Latency at half the peak that the open-loop generator itself
+		// reaches closed loop (vegeta costs the shared CPU more than wrk, so
+		// half of wrk's peak would measure the generator's queue), or less
+		// where even that piles up more than the store keeps up with: each
+		// step takes a quarter off.
+		gen, err := median(1, func() (Measure, error) { return httpPeak(srv, w, conc, d) })
+		if err != nil {
+			return nil, fmt.Errorf("%s %s over HTTP with vegeta: %w", sc.Name, w.Name, err)
+		}
+		half := gen.PerSecond / 2
 		var lat Measure
 		var overload string
 		for step := 0; ; step++ {
@@ -195,7 +201,7 @@ func storeRows(sc storeCase, progressBin, tmp string, conc int, d time.Duration,
 			if step == maxRateSteps || !errors.Is(err, errTooManyFailures) {
 				return nil, fmt.Errorf("%s %s at %.0f/s: %w", sc.Name, w.Name, half, err)
 			}
-			overload = fmt.Sprintf("half the peak (%.0f/s) was more than the store keeps up with open loop; measured at %.0f/s", peak.PerSecond/2, half*0.75)
+			overload = fmt.Sprintf("half the generator's peak (%.0f/s) was more than the store keeps up with open loop; measured at %.0f/s", gen.PerSecond/2, half*0.75)
 			half *= 0.75
 		}
 		dlat, err := median(runs, func() (Measure, error) { return directAtRate(do, half, d) })
