@@ -81,11 +81,7 @@ func coldStart(bin string, env []string, n int) (time.Duration, []time.Duration,
 	rt := lambdaruntime.New()
 	defer rt.Close()
 	cmd := exec.Command(bin)
-	cmd.Env = append([]string{
-		"AWS_LAMBDA_RUNTIME_API=" + rt.Addr(), "AWS_LAMBDA_FUNCTION_NAME=bench", "AWS_LAMBDA_FUNCTION_VERSION=$LATEST",
-		"AWS_LAMBDA_FUNCTION_MEMORY_SIZE=256", "AWS_REGION=us-east-1", "AWS_ACCESS_KEY_ID=local", "AWS_SECRET_ACCESS_KEY=local",
-		"HOME=" + os.TempDir(),
-	}, env...)
+	cmd.Env = append(rt.Env(os.TempDir()), env...)
 	var logs bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &logs, &logs
 	start := time.Now()

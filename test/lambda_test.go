@@ -147,12 +147,7 @@ func (g *apiGateway) authorize(header string) (map[string]string, bool) {
 func startBootstrap(t *testing.T, rt *lambdaruntime.API, env ...string) *exec.Cmd {
 	t.Helper()
 	cmd := exec.Command(bootstrapBin)
-	cmd.Env = append([]string{
-		"AWS_LAMBDA_RUNTIME_API=" + rt.Addr(),
-		"AWS_LAMBDA_FUNCTION_NAME=progress", "AWS_LAMBDA_FUNCTION_VERSION=$LATEST", "AWS_LAMBDA_FUNCTION_MEMORY_SIZE=256",
-		"AWS_REGION=us-east-1", "AWS_ACCESS_KEY_ID=local", "AWS_SECRET_ACCESS_KEY=local",
-		"PATH=" + os.Getenv("PATH"), "HOME=" + t.TempDir(),
-	}, env...)
+	cmd.Env = append(append(rt.Env(t.TempDir()), "PATH="+os.Getenv("PATH")), env...)
 	var logs bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &logs, &logs
 	if err := cmd.Start(); err != nil {

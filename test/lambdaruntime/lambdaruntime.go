@@ -91,6 +91,17 @@ func New() *API {
 // Addr is the value of AWS_LAMBDA_RUNTIME_API for the bootstrap.
 func (a *API) Addr() string { return strings.TrimPrefix(a.srv.URL, "http://") }
 
+// Env is the environment the Lambda service gives a function's process,
+// pointed at this API (with placeholder credentials for local servers).
+func (a *API) Env(home string) []string {
+	return []string{
+		"AWS_LAMBDA_RUNTIME_API=" + a.Addr(),
+		"AWS_LAMBDA_FUNCTION_NAME=progress", "AWS_LAMBDA_FUNCTION_VERSION=$LATEST", "AWS_LAMBDA_FUNCTION_MEMORY_SIZE=256",
+		"AWS_REGION=us-east-1", "AWS_ACCESS_KEY_ID=local", "AWS_SECRET_ACCESS_KEY=local",
+		"HOME=" + home,
+	}
+}
+
 // Close stops the API.
 func (a *API) Close() { a.srv.Close() }
 
