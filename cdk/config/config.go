@@ -37,6 +37,23 @@ var LambdaDeployments = []string{
 	"LINEAR_10PERCENT_EVERY_1MINUTE", "LINEAR_10PERCENT_EVERY_2MINUTES", "LINEAR_10PERCENT_EVERY_3MINUTES", "LINEAR_10PERCENT_EVERY_10MINUTES",
 }
 
+// EC2InstanceTypes are the types sizing.ec2InstanceType may name: Graviton
+// only, since the server binary is arm64. RDSInstanceClasses are the
+// classes sizing.rdsInstanceClass may name. Each has a price in every region
+// of the cost catalogue; a test keeps the two in step.
+var (
+	EC2InstanceTypes = []string{
+		"t4g.nano", "t4g.micro", "t4g.small", "t4g.medium", "t4g.large", "t4g.xlarge",
+		"m6g.large", "m6g.xlarge", "m6g.2xlarge", "m7g.large", "m7g.xlarge", "m7g.2xlarge",
+		"c7g.large", "c7g.xlarge", "c7g.2xlarge",
+	}
+	RDSInstanceClasses = []string{
+		"db.t3.micro", "db.t3.small", "db.t3.medium", "db.t3.large",
+		"db.t4g.micro", "db.t4g.small", "db.t4g.medium", "db.t4g.large",
+		"db.m6g.large", "db.m6g.xlarge", "db.m6g.2xlarge", "db.m7g.large", "db.m7g.xlarge", "db.m7g.2xlarge",
+	}
+)
+
 // Arches lists every architecture, in the order 'all' synthesizes them.
 var Arches = []string{ArchLambda, ArchFargate, ArchEC2}
 
@@ -105,16 +122,14 @@ type Selection struct {
 }
 
 var (
-	regionRE   = regexp.MustCompile(`^[a-z]{2}(-gov)?-[a-z]+-\d$`)
-	accountRE  = regexp.MustCompile(`^\d{12}$`)
-	emailRE    = regexp.MustCompile(`^[^@\s]+@[^@\s]+\.[^@\s]+$`)
-	certRE     = regexp.MustCompile(`^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate/[A-Za-z0-9-]+$`)
-	repoRE     = regexp.MustCompile(`^[A-Za-z0-9-]+/[A-Za-z0-9._-]+$`)
-	oidcARNRE  = regexp.MustCompile(`^arn:aws[a-z-]*:iam::\d{12}:oidc-provider/token\.actions\.githubusercontent\.com$`)
-	zoneRE     = regexp.MustCompile(`^Z[A-Z0-9]{1,31}$`)
-	domainRE   = regexp.MustCompile(`^([a-z0-9]([a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,}$`)
-	ec2TypeRE  = regexp.MustCompile(`^[a-z][a-z0-9]*g[a-z0-9]*\.[a-z0-9]+$`) // Graviton (arm64) families
-	rdsClassRE = regexp.MustCompile(`^db\.[a-z][a-z0-9]*g[a-z0-9]*\.[a-z0-9]+$`)
+	regionRE  = regexp.MustCompile(`^[a-z]{2}(-gov)?-[a-z]+-\d$`)
+	accountRE = regexp.MustCompile(`^\d{12}$`)
+	emailRE   = regexp.MustCompile(`^[^@\s]+@[^@\s]+\.[^@\s]+$`)
+	certRE    = regexp.MustCompile(`^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate/[A-Za-z0-9-]+$`)
+	repoRE    = regexp.MustCompile(`^[A-Za-z0-9-]+/[A-Za-z0-9._-]+$`)
+	oidcARNRE = regexp.MustCompile(`^arn:aws[a-z-]*:iam::\d{12}:oidc-provider/token\.actions\.githubusercontent\.com$`)
+	zoneRE    = regexp.MustCompile(`^Z[A-Z0-9]{1,31}$`)
+	domainRE  = regexp.MustCompile(`^([a-z0-9]([a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,}$`)
 	// Retention periods CloudWatch Logs accepts.
 	logRetentions = []int{1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653}
 )
@@ -249,13 +264,15 @@ func (s Settings) Validate() error {
 	}
 	inRange("fargateMinTasks", z.FargateMinTasks, 1, 100)
 	inRange("fargateMaxTasks", z.FargateMaxTasks, max(z.FargateMinTasks, 1), 100)
-	if !ec2TypeRE.MatchString(z.EC2InstanceType) {
-		bad("sizing.ec2InstanceType", "%q is not a Graviton (arm64) instance type such as t4g.small", z.EC2InstanceType)
+	if !slices.Contains(EC2InstanceTypes, z.EC2InstanceType) {
+		bad("sizing.ec2InstanceType", "%q is not a Graviton (arm64) instance type progresskit prices; nearest: %s", z.EC2InstanceType,
+			strings.Join(cost.Nearest(z.EC2InstanceType, EC2InstanceTypes), ", "))
 	}
 	inRange("ec2MinInstances", z.EC2MinInstances, 1, 50)
 	inRange("ec2MaxInstances", z.EC2MaxInstances, max(z.EC2MinInstances, 1), 50)
-	if !rdsClassRE.MatchString(z.RDSInstanceClass) {
-		bad("sizing.rdsInstanceClass", "%q is not a Graviton RDS class such as db.t4g.micro", z.RDSInstanceClass)
+	if !slices.Contains(RDSInstanceClasses, z.RDSInstanceClass) {
+		bad("sizing.rdsInstanceClass", "%q is not an RDS class progresskit prices; nearest: %s", z.RDSInstanceClass,
+			strings.Join(cost.Nearest(z.RDSInstanceClass, RDSInstanceClasses), ", "))
 	}
 	inRange("rdsStorageGiB", z.RDSStorageGiB, 20, 65536)
 	inRange("rdsBackupDays", z.RDSBackupDays, 1, 35)

@@ -3,8 +3,11 @@ package config
 import (
 	"encoding/json"
 	"os"
+	"slices"
 	"strings"
 	"testing"
+
+	"github.com/progresskit/progresskit/service/cost"
 )
 
 func repoEnvironments(t *testing.T) map[string]any {
@@ -84,5 +87,27 @@ func TestMalformedSettingsStopSynthesis(t *testing.T) {
 	}
 	if _, err := Select("dev", "", nil); err == nil {
 		t.Error("no environments accepted")
+	}
+}
+
+// Every class cdk.json may name has a price in every region the cost
+// catalogue covers, so a valid config never meets "no price".
+func TestEveryValidClassHasAPriceInEveryRegion(t *testing.T) {
+	tbl, err := cost.LoadTable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, region := range tbl.RegionNames() {
+		p, _ := tbl.Region(region)
+		for _, c := range RDSInstanceClasses {
+			if !slices.Contains(p.RDSClasses(), c) {
+				t.Errorf("%s: RDS class %s has no price", region, c)
+			}
+		}
+		for _, c := range EC2InstanceTypes {
+			if !slices.Contains(p.EC2Types(), c) {
+				t.Errorf("%s: EC2 type %s has no price", region, c)
+			}
+		}
 	}
 }

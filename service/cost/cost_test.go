@@ -101,7 +101,7 @@ func TestEC2LineItems(t *testing.T) {
 	multi.MultiAZ = true
 	em, _ := m.EC2(tenMillion, multi)
 	near(t, "Multi-AZ doubles the instance", item(t, em, "RDS PostgreSQL instance"), 23.36)
-	if _, err := m.EC2(tenMillion, Sizing{EC2InstanceType: "t4g.small", RDSClass: "db.r7g.large"}); err == nil || !strings.Contains(err.Error(), "db.t4g.micro") {
+	if _, err := m.EC2(tenMillion, Sizing{EC2InstanceType: "t4g.small", RDSClass: "db.r7g.large"}); err == nil || !strings.Contains(err.Error(), "nearest known: db.m7g.large") {
 		t.Errorf("unknown class: %v", err)
 	}
 }
@@ -209,7 +209,7 @@ func TestRegions(t *testing.T) {
 			t.Errorf("%s: incomplete figures", r)
 		}
 	}
-	if _, err := tbl.Region("mars-1"); err == nil || !strings.Contains(err.Error(), "eu-west-2") {
+	if _, err := tbl.Region("eu-west-3"); err == nil || !strings.Contains(err.Error(), "nearest known: eu-west-1, eu-west-2") {
 		t.Errorf("unknown region: %v", err)
 	}
 	london := model(t, "eu-west-2").Lambda(tenMillion, small)

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"sort"
+	"strings"
 )
 
 //go:embed prices.json
@@ -64,7 +65,7 @@ func LoadTable() (*Table, error) {
 func (t *Table) Region(name string) (Prices, error) {
 	p, ok := t.Regions[name]
 	if !ok {
-		return Prices{}, fmt.Errorf("no prices for region %q; known: %v", name, t.RegionNames())
+		return Prices{}, fmt.Errorf("no prices for region %q; nearest known: %s", name, strings.Join(Nearest(name, t.RegionNames()), ", "))
 	}
 	return p, nil
 }
@@ -82,7 +83,7 @@ func (t *Table) RegionNames() []string {
 func (p Prices) rdsHour(class string) (float64, error) {
 	v, ok := p.RDSInstanceHour[class]
 	if !ok {
-		return 0, fmt.Errorf("no price for RDS class %q; known: %v", class, keys(p.RDSInstanceHour))
+		return 0, fmt.Errorf("no price for RDS class %q; nearest known: %s", class, strings.Join(Nearest(class, keys(p.RDSInstanceHour)), ", "))
 	}
 	return v.USD, nil
 }
@@ -90,7 +91,7 @@ func (p Prices) rdsHour(class string) (float64, error) {
 func (p Prices) ec2Hour(itype string) (float64, error) {
 	v, ok := p.EC2InstanceHour[itype]
 	if !ok {
-		return 0, fmt.Errorf("no price for EC2 type %q; known: %v", itype, keys(p.EC2InstanceHour))
+		return 0, fmt.Errorf("no price for EC2 type %q; nearest known: %s", itype, strings.Join(Nearest(itype, keys(p.EC2InstanceHour)), ", "))
 	}
 	return v.USD, nil
 }
@@ -102,4 +103,55 @@ func keys(m map[string]Price) []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+// RDSClasses and EC2Types are the names the region prices.
+func (p Prices) RDSClasses() []string { return keys(p.RDSInstanceHour) }
+func (p Prices) EC2Types() []string   { return keys(p.EC2InstanceHour) }
+
+// nearestCount is how many names an unknown one is answered with.
+const nearestCount = 3
+
+// Nearest returns the known names closest to name by edit distance, the
+// closest first (ties in name order).
+func Nearest(name string, known []string) []string {
+	type cand struct {
+		name string
+		d    int
+	}
+	cands := make([]cand, len(known))
+	for i, k := range known {
+		cands[i] = cand{k, editDistance(name, k)}
+	}
+	sort.SliceStable(cands, func(i, j int) bool {
+		if cands[i].d != cands[j].d {
+			return cands[i].d < cands[j].d
+		}
+		return cands[i].name < cands[j].name
+	})
+	out := []string{}
+	for _, c := range cands[:min(nearestCount, len(cands))] {
+		out = append(out, c.name)
+	}
+	return out
+}
+
+func editDistance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur := make([]int, len(b)+1)
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev = cur
+	}
+	return prev[len(b)]
 }

@@ -1,0 +1,77 @@
+package cost
+
+import (
+	"strings"
+	"testing"
+)
+
+// The sizes teams pick have a price in every region of the catalogue.
+func TestCatalogueCoversWhatTeamsPick(t *testing.T) {
+	tbl, err := LoadTable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"ap-south-1", "eu-west-1", "eu-west-2", "us-east-1"}
+	if got := tbl.RegionNames(); strings.Join(got, " ") != strings.Join(want, " ") {
+		t.Fatalf("regions %v, want %v", got, want)
+	}
+	var rds, ec2 []string
+	for _, fam := range []string{"db.t3", "db.t4g"} {
+		for _, size := range []string{"micro", "small", "medium", "large"} {
+			rds = append(rds, fam+"."+size)
+		}
+	}
+	for _, fam := range []string{"db.m6g", "db.m7g"} {
+		for _, size := range []string{"large", "xlarge", "2xlarge"} {
+			rds = append(rds, fam+"."+size)
+		}
+	}
+	for _, fam := range []string{"t3", "t4g"} {
+		for _, size := range []string{"nano", "micro", "small", "medium", "large", "xlarge"} {
+			ec2 = append(ec2, fam+"."+size)
+		}
+	}
+	for _, fam := range []string{"m6g", "m7g", "c7g"} {
+		for _, size := range []string{"large", "xlarge", "2xlarge"} {
+			ec2 = append(ec2, fam+"."+size)
+		}
+	}
+	for _, r := range want {
+		p, _ := tbl.Region(r)
+		for _, c := range rds {
+			price, ok := p.RDSInstanceHour[c]
+			if !ok || price.USD <= 0 || price.Source == "" || price.Date == "" {
+				t.Errorf("%s: RDS %s: %+v", r, c, price)
+			}
+		}
+		for _, c := range ec2 {
+			price, ok := p.EC2InstanceHour[c]
+			if !ok || price.USD <= 0 || price.Source == "" || price.Date == "" {
+				t.Errorf("%s: EC2 %s: %+v", r, c, price)
+			}
+		}
+	}
+}
+
+// The issue's own example: db.t3.small at 50% writes no longer fails, and
+// a misspelt class or region names the nearest ones.
+func TestUnknownNamesSuggestTheNearest(t *testing.T) {
+	m, err := NewModel("us-east-1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := m.P.rdsHour("db.t3.small"); err != nil {
+		t.Fatalf("db.t3.small: %v", err)
+	}
+	_, err = m.P.rdsHour("db.t3.smal")
+	if err == nil || !strings.Contains(err.Error(), "nearest known: db.t3.small") {
+		t.Errorf("misspelt class: %v", err)
+	}
+	_, err = m.P.ec2Hour("m7g.larg")
+	if err == nil || !strings.Contains(err.Error(), "nearest known: m7g.large") {
+		t.Errorf("misspelt type: %v", err)
+	}
+	if _, err := NewModel("eu-west-9"); err == nil || !strings.Contains(err.Error(), "nearest known: eu-west-1") {
+		t.Errorf("unknown region: %v", err)
+	}
+}
