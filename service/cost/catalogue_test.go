@@ -75,3 +75,16 @@ func TestUnknownNamesSuggestTheNearest(t *testing.T) {
 		t.Errorf("unknown region: %v", err)
 	}
 }
+
+// Every priced EC2 type has a vCPU count, so any of them can be estimated.
+func TestEveryPricedEC2TypeHasVCPUs(t *testing.T) {
+	tbl, _ := LoadTable()
+	for _, r := range tbl.RegionNames() {
+		p, _ := tbl.Region(r)
+		for _, it := range p.EC2Types() {
+			if ec2VCPUs[it] <= 0 {
+				t.Errorf("%s: %s has no vCPU count", r, it)
+			}
+		}
+	}
+}

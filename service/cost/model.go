@@ -44,8 +44,15 @@ const (
 	bytesPerGB               = 1e9
 )
 
-// vCPUs of the EC2 types the price table covers.
-var ec2VCPUs = map[string]float64{"t4g.small": 2, "t4g.medium": 2}
+// vCPUs of the EC2 types the price table covers (a test keeps them
+// complete).
+var ec2VCPUs = map[string]float64{
+	"t3.nano": 2, "t3.micro": 2, "t3.small": 2, "t3.medium": 2, "t3.large": 2, "t3.xlarge": 4,
+	"t4g.nano": 2, "t4g.micro": 2, "t4g.small": 2, "t4g.medium": 2, "t4g.large": 2, "t4g.xlarge": 4,
+	"m6g.large": 2, "m6g.xlarge": 4, "m6g.2xlarge": 8,
+	"m7g.large": 2, "m7g.xlarge": 4, "m7g.2xlarge": 8,
+	"c7g.large": 2, "c7g.xlarge": 4, "c7g.2xlarge": 8,
+}
 
 // Traffic is the expected load.
 type Traffic struct {
