@@ -10,6 +10,7 @@ import (
 type BreakEven struct {
 	RDSClass             string  `json:"rdsClass"`
 	WriteRatio           float64 `json:"writeRatio"`
+	Pricing              Pricing `json:"pricing"`
 	RDSMonthlyUSD        float64 `json:"rdsMonthlyUSD"`
 	DynamoUSDPerMillion  float64 `json:"dynamodbUSDPerMillionOps"`
 	BreakEvenOpsPerMonth float64 `json:"breakEvenOpsPerMonth"`
@@ -24,7 +25,10 @@ func (m *Model) RDSBreakEven(class string, writeRatio, itemBytes float64) (Break
 	if err != nil {
 		return BreakEven{}, err
 	}
-	b := BreakEven{RDSClass: class, WriteRatio: writeRatio, RDSMonthlyUSD: round2(hour * m.Hours)}
+	if m.Pricing == Reserved {
+		hour *= 1 - m.P.RDSReserved.USD
+	}
+	b := BreakEven{RDSClass: class, WriteRatio: writeRatio, Pricing: m.Pricing, RDSMonthlyUSD: round2(hour * m.Hours)}
 	perM := m.DynamoUSDPerMillionOps(writeRatio, StoreUnits(itemBytes, true))
 	b.DynamoUSDPerMillion = round6(perM)
 	b.BreakEvenOpsPerMonth = math.Round(hour * m.Hours / perM * 1e6)

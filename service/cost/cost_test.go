@@ -131,7 +131,7 @@ func TestRDSBreakEven(t *testing.T) {
 	}
 	// $0.018 × 730 = $13.14; per million ops 0.5×(0.625 + 0.125) + 0.5×0.125 = $0.4375;
 	// 13.14 / 0.4375 × 1e6 = 30,034,286.
-	want := BreakEven{RDSClass: "db.t3.micro", WriteRatio: 0.5, RDSMonthlyUSD: 13.14, DynamoUSDPerMillion: 0.4375, BreakEvenOpsPerMonth: 30034286}
+	want := BreakEven{RDSClass: "db.t3.micro", WriteRatio: 0.5, Pricing: OnDemand, RDSMonthlyUSD: 13.14, DynamoUSDPerMillion: 0.4375, BreakEvenOpsPerMonth: 30034286}
 	if b != want {
 		t.Fatalf("got %+v, want %+v", b, want)
 	}

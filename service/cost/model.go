@@ -25,6 +25,7 @@ const (
 	CatIPv4     = "public IPv4"
 	CatNAT      = "NAT"
 	CatLogs     = "logs"
+	CatDiscount = "discounts"
 )
 
 // Assumptions of the model, named so they can be read and challenged. The
@@ -108,6 +109,9 @@ type Model struct {
 	Region string
 	P      Prices
 	Hours  float64
+	// Pricing applies reserved instances or a savings plan; the zero value
+	// is on demand.
+	Pricing Pricing
 }
 
 // NewModel reads the embedded table for region.
@@ -120,7 +124,7 @@ func NewModel(region string) (*Model, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Model{Region: region, P: p, Hours: t.HoursPerMonth}, nil
+	return &Model{Region: region, P: p, Hours: t.HoursPerMonth, Pricing: OnDemand}, nil
 }
 
 // Units are the request units one operation of the store costs.
@@ -209,6 +213,7 @@ func (m *Model) Lambda(t Traffic, s Sizing) Estimate {
 	e.add(CatCompute, "Lambda duration (arm64)", gbs*m.P.LambdaGBSecondArm64.USD, "%.3g GB-s (%.0f ms × %d MB) × $%.10f", gbs, ms, s.LambdaMemoryMB, m.P.LambdaGBSecondArm64.USD)
 	e.add(CatRequests, "Lambda requests", t.RequestsPerMonth/1e6*m.P.LambdaRequestPerMillion.USD, "%.3gM × $%.2f/M", t.RequestsPerMonth/1e6, m.P.LambdaRequestPerMillion.USD)
 	e.add(CatRequests, "HTTP API requests", t.RequestsPerMonth/1e6*m.P.HTTPAPIPerMillion.USD, "%.3gM × $%.2f/M", t.RequestsPerMonth/1e6, m.P.HTTPAPIPerMillion.USD)
+	m.discount(&e, SavingsPlan, "Lambda duration (arm64)", m.P.SavingsPlanLambda)
 	m.dynamo(&e, t, s)
 	e.add(CatIPv4, "public IPv4 addresses", 0, "none: API Gateway and Lambda are managed endpoints")
 	e.add(CatNAT, "NAT gateways", 0, "none")
@@ -228,6 +233,7 @@ func (m *Model) Fargate(t Traffic, s Sizing) Estimate {
 		detail += fmt.Sprintf(", Spot −%.0f%%", m.P.FargateSpotDiscount.USD*100)
 	}
 	e.add(CatCompute, "Fargate tasks (arm64)", tasks*m.Hours*hourly, detail, tasks, m.Hours, vcpu, m.P.FargateVCPUHourArm64.USD, gb, m.P.FargateGBHourArm64.USD)
+	m.discount(&e, SavingsPlan, "Fargate tasks (arm64)", m.P.SavingsPlanFargate)
 	m.alb(&e, t)
 	m.dynamo(&e, t, s)
 	publicTasks := tasks
@@ -262,6 +268,8 @@ func (m *Model) EC2(t Traffic, s Sizing) (Estimate, error) {
 		azs = 2
 	}
 	e.add(CatDatabase, "RDS PostgreSQL instance", azs*m.Hours*rdsHour, "%s × %.0f h × $%.4f%s", s.RDSClass, m.Hours, rdsHour, map[bool]string{true: " × 2 (Multi-AZ)", false: ""}[s.MultiAZ])
+	m.discount(&e, Reserved, "EC2 instances", m.P.EC2Reserved)
+	m.discount(&e, Reserved, "RDS PostgreSQL instance", m.P.RDSReserved)
 	e.add(CatStorage, "RDS storage (gp3)", azs*float64(s.RDSStorageGiB)*m.P.RDSStorageGBMonth.USD, "%d GB × $%.3f%s; backups up to the storage size are free",
 		s.RDSStorageGiB, m.P.RDSStorageGBMonth.USD, map[bool]string{true: " × 2 (Multi-AZ)", false: ""}[s.MultiAZ])
 	publicInstances := n

@@ -4,6 +4,7 @@ import (
 	_ "embed"
 	"encoding/json"
 	"fmt"
+	"reflect"
 	"sort"
 	"strings"
 )
@@ -21,33 +22,39 @@ type Price struct {
 
 // Prices are one region's figures.
 type Prices struct {
-	LambdaRequestPerMillion Price            `json:"lambdaRequestPerMillion"`
-	LambdaGBSecondArm64     Price            `json:"lambdaGBSecondArm64"`
-	LambdaGBSecondX86       Price            `json:"lambdaGBSecondX86"`
-	HTTPAPIPerMillion       Price            `json:"httpApiPerMillion"`
-	RESTAPIPerMillion       Price            `json:"restApiPerMillion"`
-	DynamoWRUPerMillion     Price            `json:"dynamodbWRUPerMillion"`
-	DynamoRRUPerMillion     Price            `json:"dynamodbRRUPerMillion"`
-	DynamoStorageGBMonth    Price            `json:"dynamodbStorageGBMonth"`
-	DynamoPITRGBMonth       Price            `json:"dynamodbPITRGBMonth"`
-	FargateVCPUHourArm64    Price            `json:"fargateVCPUHourArm64"`
-	FargateGBHourArm64      Price            `json:"fargateGBHourArm64"`
-	FargateVCPUHourX86      Price            `json:"fargateVCPUHourX86"`
-	FargateGBHourX86        Price            `json:"fargateGBHourX86"`
-	FargateSpotDiscount     Price            `json:"fargateSpotDiscount"`
-	ALBHour                 Price            `json:"albHour"`
-	ALBLCUHour              Price            `json:"albLCUHour"`
-	PublicIPv4Hour          Price            `json:"publicIPv4Hour"`
-	NATGatewayHour          Price            `json:"natGatewayHour"`
-	NATGatewayGB            Price            `json:"natGatewayGB"`
-	LogsIngestGB            Price            `json:"cloudwatchLogsIngestGB"`
-	RDSStorageGBMonth       Price            `json:"rdsStorageGBMonthGp3"`
-	RDSInstanceHour         map[string]Price `json:"rdsInstanceHour"`
-	EC2InstanceHour         map[string]Price `json:"ec2InstanceHour"`
+	LambdaRequestPerMillion Price `json:"lambdaRequestPerMillion"`
+	LambdaGBSecondArm64     Price `json:"lambdaGBSecondArm64"`
+	LambdaGBSecondX86       Price `json:"lambdaGBSecondX86"`
+	HTTPAPIPerMillion       Price `json:"httpApiPerMillion"`
+	RESTAPIPerMillion       Price `json:"restApiPerMillion"`
+	DynamoWRUPerMillion     Price `json:"dynamodbWRUPerMillion"`
+	DynamoRRUPerMillion     Price `json:"dynamodbRRUPerMillion"`
+	DynamoStorageGBMonth    Price `json:"dynamodbStorageGBMonth"`
+	DynamoPITRGBMonth       Price `json:"dynamodbPITRGBMonth"`
+	FargateVCPUHourArm64    Price `json:"fargateVCPUHourArm64"`
+	FargateGBHourArm64      Price `json:"fargateGBHourArm64"`
+	FargateVCPUHourX86      Price `json:"fargateVCPUHourX86"`
+	FargateGBHourX86        Price `json:"fargateGBHourX86"`
+	FargateSpotDiscount     Price `json:"fargateSpotDiscount"`
+	ALBHour                 Price `json:"albHour"`
+	ALBLCUHour              Price `json:"albLCUHour"`
+	PublicIPv4Hour          Price `json:"publicIPv4Hour"`
+	NATGatewayHour          Price `json:"natGatewayHour"`
+	NATGatewayGB            Price `json:"natGatewayGB"`
+	LogsIngestGB            Price `json:"cloudwatchLogsIngestGB"`
+	RDSStorageGBMonth       Price `json:"rdsStorageGBMonthGp3"`
+	// Discounts are fractions off on-demand, not dollars.
+	RDSReserved        Price            `json:"rdsReserved1yNoUpfront"`
+	EC2Reserved        Price            `json:"ec2Reserved1yNoUpfront"`
+	SavingsPlanFargate Price            `json:"savingsPlanFargate1yNoUpfront"`
+	SavingsPlanLambda  Price            `json:"savingsPlanLambda1yNoUpfront"`
+	RDSInstanceHour    map[string]Price `json:"rdsInstanceHour"`
+	EC2InstanceHour    map[string]Price `json:"ec2InstanceHour"`
 }
 
 // Table is the whole price table.
 type Table struct {
+	Comment       string            `json:"_comment,omitempty"`
 	HoursPerMonth float64           `json:"hoursPerMonth"`
 	Regions       map[string]Prices `json:"regions"`
 }
@@ -154,4 +161,30 @@ func editDistance(a, b string) int {
 		prev = cur
 	}
 	return prev[len(b)]
+}
+
+// Figure is one catalogue entry, flattened for listing.
+type Figure struct {
+	Region string `json:"region"`
+	Name   string `json:"name"` // the prices.json key, with the class for per-class figures
+	Price
+}
+
+// Figures lists region's figures in a stable order: scalars as in
+// prices.json, then RDS classes and EC2 types by name.
+func (p Prices) Figures(region string) []Figure {
+	var out []Figure
+	v, typ := reflect.ValueOf(p), reflect.TypeOf(p)
+	for i := range typ.NumField() {
+		if price, ok := v.Field(i).Interface().(Price); ok {
+			out = append(out, Figure{Region: region, Name: typ.Field(i).Tag.Get("json"), Price: price})
+		}
+	}
+	for _, c := range keys(p.RDSInstanceHour) {
+		out = append(out, Figure{Region: region, Name: "rdsInstanceHour." + c, Price: p.RDSInstanceHour[c]})
+	}
+	for _, c := range keys(p.EC2InstanceHour) {
+		out = append(out, Figure{Region: region, Name: "ec2InstanceHour." + c, Price: p.EC2InstanceHour[c]})
+	}
+	return out
 }

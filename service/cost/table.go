@@ -15,7 +15,10 @@ func WriteTable(w io.Writer, all []Estimate) error {
 		header = append(header, e.Arch)
 	}
 	fmt.Fprintln(tw, strings.Join(header, "\t")+"\t")
-	for _, cat := range []string{CatCompute, CatRequests, CatLB, CatDatabase, CatStorage, CatIPv4, CatNAT, CatLogs} {
+	for _, cat := range []string{CatCompute, CatRequests, CatLB, CatDatabase, CatStorage, CatIPv4, CatNAT, CatLogs, CatDiscount} {
+		if cat == CatDiscount && !hasCategory(all, cat) {
+			continue // on demand: no discount row
+		}
 		row := []string{cat}
 		for _, e := range all {
 			sum, any := 0.0, false
@@ -46,4 +49,15 @@ func WriteTable(w io.Writer, all []Estimate) error {
 		}
 	}
 	return nil
+}
+
+func hasCategory(all []Estimate, cat string) bool {
+	for _, e := range all {
+		for _, it := range e.Items {
+			if it.Category == cat {
+				return true
+			}
+		}
+	}
+	return false
 }

@@ -8,6 +8,7 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"text/tabwriter"
 
 	"github.com/progresskit/progresskit/cdk/config"
 	"github.com/progresskit/progresskit/service/cost"
@@ -23,6 +24,7 @@ const (
 type costFlags struct {
 	fs                                    *flagSet
 	env, cdkJSON, region, format          *string
+	pricing, pricesFile                   *string
 	requests, writeRatio, respBytes, peak *float64
 	storedGB                              *float64
 }
@@ -32,7 +34,9 @@ func newCostFlags(name string, stderr io.Writer) *costFlags {
 	c := &costFlags{fs: fs}
 	c.env = fs.String("env", config.DefaultEnv, "environment in cdk.json whose sizing and expected traffic to use")
 	c.cdkJSON = fs.String("cdk-json", defaultCDKJSON, "path of cdk.json")
-	c.region = fs.String("region", "", "price region (default: the env's region): us-east-1, eu-west-2")
+	c.region = fs.String("region", "", "price region (default: the env's region): ap-south-1, eu-west-1, eu-west-2, us-east-1, or one of --prices")
+	c.pricing = fs.String("pricing", string(cost.OnDemand), "on-demand, reserved (1-year no-upfront RDS and EC2 reserved instances) or savings-plan (1-year no-upfront Compute Savings Plan on Fargate and Lambda)")
+	c.pricesFile = fs.String("prices", "", "a JSON file in prices.json's schema whose figures replace or extend the catalogue's (your negotiated rates, another region)")
 	c.format = fs.String("format", "table", "table or json")
 	c.requests = fs.Float64("requests", -1, "requests per month (default: the env's expected traffic)")
 	c.writeRatio = fs.Float64("write-ratio", -1, "share of requests that write, 0 to 1 (default: the env's)")
@@ -88,8 +92,16 @@ func (c *costFlags) inputs() (*cost.Model, cost.Traffic, cost.Sizing, error) {
 	if *c.format != "table" && *c.format != "json" {
 		return nil, t, s, fmt.Errorf("--format %q: use table or json", *c.format)
 	}
-	m, err := cost.NewModel(region)
-	return m, t, s, err
+	pricing, err := cost.ParsePricing(*c.pricing)
+	if err != nil {
+		return nil, t, s, err
+	}
+	m, err := cost.NewModelWith(region, *c.pricesFile)
+	if err != nil {
+		return nil, t, s, err
+	}
+	m.Pricing = pricing
+	return m, t, s, nil
 }
 
 func runCost(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -99,6 +111,8 @@ func runCost(ctx context.Context, args []string, stdout, stderr io.Writer) error
 			return runCostBreakeven(args[1:], stdout, stderr)
 		case "recommend":
 			return runCostRecommend(args[1:], stdout, stderr)
+		case "prices":
+			return runCostPrices(args[1:], stdout, stderr)
 		}
 	}
 	c := newCostFlags("cost", stderr)
@@ -190,4 +204,44 @@ func writeJSON(w io.Writer, v any) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	return enc.Encode(v)
+}
+
+// runCostPrices lists the catalogue: every figure with its source, date and
+// whether it was checked against AWS's price list.
+func runCostPrices(args []string, stdout, stderr io.Writer) error {
+	fs := newFlagSet("cost prices", stderr)
+	region := fs.String("region", "", "one region (default: every region)")
+	format := fs.String("format", "table", "table or json")
+	pricesFile := fs.String("prices", "", "overlay this prices file first, as the other cost commands do")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if *format != "table" && *format != "json" {
+		return fmt.Errorf("--format %q: use table or json", *format)
+	}
+	tbl, err := cost.LoadTableWith(*pricesFile)
+	if err != nil {
+		return err
+	}
+	regions := tbl.RegionNames()
+	if *region != "" {
+		if _, err := tbl.Region(*region); err != nil {
+			return err
+		}
+		regions = []string{*region}
+	}
+	var rows []cost.Figure
+	for _, r := range regions {
+		p, _ := tbl.Region(r)
+		rows = append(rows, p.Figures(r)...)
+	}
+	if *format == "json" {
+		return writeJSON(stdout, rows)
+	}
+	tw := tabwriter.NewWriter(stdout, 2, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "region\tfigure\tusd\tverified\tdate\tsource")
+	for _, f := range rows {
+		fmt.Fprintf(tw, "%s\t%s\t%g\t%v\t%s\t%s\n", f.Region, f.Name, f.USD, f.Verified, f.Date, f.Source)
+	}
+	return tw.Flush()
 }

@@ -3,11 +3,14 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"flag"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/progresskit/progresskit/service/cost"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files")
@@ -75,5 +78,43 @@ func TestCostTableAndErrors(t *testing.T) {
 		if _, stderr, code := runCmd(t, bad...); code == 0 || stderr == "" {
 			t.Errorf("%v: exit %d, stderr %q", bad, code, stderr)
 		}
+	}
+}
+
+// --pricing itemises its discount, --prices overlays a figure, and 'cost
+// prices' lists the catalogue with each figure's source.
+func TestCostPricingAndOwnPrices(t *testing.T) {
+	var out, errb strings.Builder
+	if code := run(context.Background(), []string{"cost", "--env", "prod", "--cdk-json", "../../../cdk.json", "--pricing", "reserved"}, &out, &errb); code != 0 {
+		t.Fatalf("exit %d: %s", code, errb.String())
+	}
+	if !strings.Contains(out.String(), "discounts") {
+		t.Errorf("reserved pricing shows no discount row:\n%s", out.String())
+	}
+	file := filepath.Join(t.TempDir(), "prices.json")
+	os.WriteFile(file, []byte(`{"regions":{"us-east-1":{"albHour":{"usd":1,"source":"ours","date":"2026-11-01","verified":true}}}}`), 0o644)
+	out.Reset()
+	if code := run(context.Background(), []string{"cost", "prices", "--region", "us-east-1", "--prices", file, "--format", "json"}, &out, &errb); code != 0 {
+		t.Fatalf("cost prices: exit %d: %s", code, errb.String())
+	}
+	var figs []cost.Figure
+	if err := json.Unmarshal([]byte(out.String()), &figs); err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, f := range figs {
+		if f.Name == "albHour" {
+			found = f.USD == 1 && f.Verified && f.Source == "ours"
+		}
+		if f.Source == "" || f.Date == "" {
+			t.Errorf("%s has no source or date", f.Name)
+		}
+	}
+	if !found || len(figs) < 40 {
+		t.Errorf("%d figures; the overlaid albHour is not listed as given", len(figs))
+	}
+	errb.Reset()
+	if code := run(context.Background(), []string{"cost", "--pricing", "spot", "--cdk-json", "../../../cdk.json"}, &out, &errb); code == 0 || !strings.Contains(errb.String(), "on-demand, reserved, savings-plan") {
+		t.Errorf("an unknown --pricing: exit %d %q", code, errb.String())
 	}
 }

@@ -1,0 +1,89 @@
+package cost
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+var oneSmall = Sizing{
+	LambdaMemoryMB: 256, FargateCPU: 256, FargateMemoryMiB: 512, FargateMinTasks: 1, FargateMaxTasks: 1,
+	EC2InstanceType: "t4g.small", EC2Min: 1, EC2Max: 1, RDSClass: "db.t3.small", RDSStorageGiB: 20,
+}
+
+var quiet = Traffic{RequestsPerMonth: 1e5, WriteRatio: 0.5, AvgResponseBytes: 1500, PeakToAverage: 1}
+
+// Hand-computed in us-east-1: db.t3.small is $0.036 an hour.
+func TestMultiAZDBT3Small(t *testing.T) {
+	s := oneSmall
+	s.MultiAZ = true
+	e, err := model(t, "us-east-1").EC2(quiet, s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	near(t, "2 × 730 h × $0.036", item(t, e, "RDS PostgreSQL instance"), 52.56)
+}
+
+func TestReservedRDSInstance(t *testing.T) {
+	m := model(t, "us-east-1")
+	m.Pricing = Reserved
+	e, err := m.EC2(quiet, oneSmall)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// 730 × $0.036 = $26.28 on demand; 35% off is −$9.198, on its own line.
+	near(t, "on-demand line stays", item(t, e, "RDS PostgreSQL instance"), 26.28)
+	near(t, "reserved discount", item(t, e, "RDS PostgreSQL instance: reserved"), -9.198)
+	// t4g.small: 730 × $0.0168 = $12.264; 37% off is −$4.53768.
+	near(t, "EC2 reserved discount", item(t, e, "EC2 instances: reserved"), -4.53768)
+	b, err := m.RDSBreakEven("db.t3.small", 0.5, 1024)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b.RDSMonthlyUSD != 17.08 || b.Pricing != Reserved {
+		t.Errorf("reserved break-even uses $%v/month (%s), want $17.08", b.RDSMonthlyUSD, b.Pricing)
+	}
+}
+
+func TestSpotFargateTaskAndSavingsPlan(t *testing.T) {
+	s := oneSmall
+	s.FargateSpot = true
+	e := model(t, "us-east-1").Fargate(quiet, s)
+	// (0.25 vCPU × $0.03238 + 0.5 GB × $0.00356) × (1 − 0.70) × 730 h.
+	near(t, "one Spot task", item(t, e, "Fargate tasks (arm64)"), (0.25*0.03238+0.5*0.00356)*0.3*730)
+
+	m := model(t, "us-east-1")
+	m.Pricing = SavingsPlan
+	e = m.Fargate(quiet, oneSmall)
+	onDemand := (0.25*0.03238 + 0.5*0.00356) * 730
+	near(t, "savings plan on Fargate", item(t, e, "Fargate tasks (arm64): savings-plan"), -0.20*onDemand)
+	if _, err := ParsePricing("spot"); err == nil {
+		t.Error("an unknown pricing was accepted")
+	}
+}
+
+func TestOwnPricesOverrideOneFigure(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "prices.json")
+	os.WriteFile(file, []byte(`{"regions":{"us-east-1":{"rdsInstanceHour":{"db.t3.small":{"usd":0.05,"source":"our negotiated rate","date":"2026-11-01","verified":true}}}}}`), 0o644)
+	m, err := NewModelWith("us-east-1", file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e, err := m.EC2(quiet, oneSmall)
+	if err != nil {
+		t.Fatal(err)
+	}
+	near(t, "overridden db.t3.small", item(t, e, "RDS PostgreSQL instance"), 730*0.05)
+	near(t, "everything else kept", item(t, e, "EC2 instances"), 730*0.0168)
+	if p := m.P.RDSInstanceHour["db.t3.small"]; !p.Verified || p.Source != "our negotiated rate" {
+		t.Errorf("the override's source and verified flag are lost: %+v", p)
+	}
+	os.WriteFile(file, []byte(`{"regions":{"us-east-1":{"rdsInstanceHr":{}}}}`), 0o644)
+	if _, err := NewModelWith("us-east-1", file); err == nil {
+		t.Error("a misspelt field in a prices file was accepted")
+	}
+	os.WriteFile(file, []byte(`{"regions":{"mars-1":{"albHour":{"usd":1,"source":"x","date":"2026-11-01"}}}}`), 0o644)
+	if _, err := NewModelWith("mars-1", file); err == nil {
+		t.Error("an incomplete new region was accepted")
+	}
+}
