@@ -14,7 +14,15 @@ type BreakEven struct {
 	RDSMonthlyUSD        float64 `json:"rdsMonthlyUSD"`
 	DynamoUSDPerMillion  float64 `json:"dynamodbUSDPerMillionOps"`
 	BreakEvenOpsPerMonth float64 `json:"breakEvenOpsPerMonth"`
+	// The same with a write costing one write unit and nothing else: the
+	// assumption behind published rules of thumb.
+	SingleUnitUSDPerMillion float64 `json:"singleUnitWriteUSDPerMillionOps"`
+	SingleUnitBreakEvenOps  float64 `json:"singleUnitWriteBreakEvenOpsPerMonth"`
+	WhyTheTwoDiffer         string  `json:"whyTheTwoDiffer"`
 }
+
+// whyTheyDiffer is the one line breakeven prints beside both figures.
+const whyTheyDiffer = "the store reads each item (strongly consistent) before its conditional write, so a write costs a write unit plus a read unit; rules of thumb count the write unit alone"
 
 // RDSBreakEven computes the DynamoDB/RDS break-even for items of itemBytes.
 func (m *Model) RDSBreakEven(class string, writeRatio, itemBytes float64) (BreakEven, error) {
@@ -32,6 +40,11 @@ func (m *Model) RDSBreakEven(class string, writeRatio, itemBytes float64) (Break
 	perM := m.DynamoUSDPerMillionOps(writeRatio, StoreUnits(itemBytes, true))
 	b.DynamoUSDPerMillion = round6(perM)
 	b.BreakEvenOpsPerMonth = math.Round(hour * m.Hours / perM * 1e6)
+	units := StoreUnits(itemBytes, true)
+	single := m.DynamoUSDPerMillionOps(writeRatio, Units{RRUPerRead: units.RRUPerRead, WRUPerWrite: units.WRUPerWrite})
+	b.SingleUnitUSDPerMillion = round6(single)
+	b.SingleUnitBreakEvenOps = math.Round(hour * m.Hours / single * 1e6)
+	b.WhyTheTwoDiffer = whyTheyDiffer
 	return b, nil
 }
 

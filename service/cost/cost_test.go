@@ -130,8 +130,10 @@ func TestRDSBreakEven(t *testing.T) {
 		t.Fatal(err)
 	}
 	// $0.018 × 730 = $13.14; per million ops 0.5×(0.625 + 0.125) + 0.5×0.125 = $0.4375;
-	// 13.14 / 0.4375 × 1e6 = 30,034,286.
-	want := BreakEven{RDSClass: "db.t3.micro", WriteRatio: 0.5, Pricing: OnDemand, RDSMonthlyUSD: 13.14, DynamoUSDPerMillion: 0.4375, BreakEvenOpsPerMonth: 30034286}
+	// 13.14 / 0.4375 × 1e6 = 30,034,286. Counting one write unit per write:
+	// 0.5×0.625 + 0.5×0.125 = $0.375, and 13.14 / 0.375 × 1e6 = 35,040,000.
+	want := BreakEven{RDSClass: "db.t3.micro", WriteRatio: 0.5, Pricing: OnDemand, RDSMonthlyUSD: 13.14, DynamoUSDPerMillion: 0.4375, BreakEvenOpsPerMonth: 30034286,
+		SingleUnitUSDPerMillion: 0.375, SingleUnitBreakEvenOps: 35040000, WhyTheTwoDiffer: whyTheyDiffer}
 	if b != want {
 		t.Fatalf("got %+v, want %+v", b, want)
 	}

@@ -170,9 +170,13 @@ func runCostBreakeven(args []string, stdout, stderr io.Writer) error {
 			LambdaFargate float64 `json:"lambdaFargateCrossoverRequestsPerMonth"`
 		}{b, cross})
 	}
-	fmt.Fprintf(stdout, "%s costs $%.2f/month (single-AZ, %.0f h); DynamoDB on-demand costs $%.4f per million operations at write ratio %.2f,\n"+
-		"so they cost the same at %s operations/month.\nLambda + HTTP API stops being cheaper than Fargate + ALB at %s requests/month (env %s sizing).\n",
-		b.RDSClass, b.RDSMonthlyUSD, m.Hours, b.DynamoUSDPerMillion, b.WriteRatio, cost.Human(b.BreakEvenOpsPerMonth), cost.Human(cross), *c.env)
+	fmt.Fprintf(stdout, "%s costs $%.2f/month (single-AZ, %.0f h, %s); DynamoDB on-demand costs $%.4f per million operations at write ratio %.2f,\n"+
+		"so they cost the same at %s operations/month.\n"+
+		"Counting one write unit per write instead: $%.4f per million, the same at %s operations/month.\n"+
+		"They differ because %s.\n"+
+		"Lambda + HTTP API stops being cheaper than Fargate + ALB at %s requests/month (env %s sizing).\n",
+		b.RDSClass, b.RDSMonthlyUSD, m.Hours, b.Pricing, b.DynamoUSDPerMillion, b.WriteRatio, cost.Human(b.BreakEvenOpsPerMonth),
+		b.SingleUnitUSDPerMillion, cost.Human(b.SingleUnitBreakEvenOps), b.WhyTheTwoDiffer, cost.Human(cross), *c.env)
 	return nil
 }
 
