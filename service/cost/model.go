@@ -97,6 +97,7 @@ type Estimate struct {
 	Items    []Item   `json:"items"`
 	TotalUSD float64  `json:"totalUSD"`
 	Notes    []string `json:"notes,omitempty"`
+	Scale    *Scale   `json:"scale,omitempty"`
 }
 
 func (e *Estimate) add(cat, name string, usd float64, detail string, args ...any) {
@@ -287,7 +288,12 @@ func (m *Model) All(t Traffic, s Sizing) ([]Estimate, error) {
 	if err != nil {
 		return nil, err
 	}
-	return []Estimate{m.Lambda(t, s), m.Fargate(t, s), ec2}, nil
+	all := []Estimate{m.Lambda(t, s), m.Fargate(t, s), ec2}
+	for i := range all {
+		sc := m.ScaleOf(all[i], t, s)
+		all[i].Scale = &sc
+	}
+	return all, nil
 }
 
 // Total is one architecture's total at a number of requests, the other

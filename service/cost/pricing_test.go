@@ -87,3 +87,33 @@ func TestOwnPricesOverrideOneFigure(t *testing.T) {
 		t.Error("an incomplete new region was accepted")
 	}
 }
+
+// Cost per million requests and the next size step, hand-computed.
+func TestScaleShowsTheSteps(t *testing.T) {
+	m := model(t, "us-east-1")
+	s := oneSmall
+	s.FargateMaxTasks, s.EC2Max = 4, 4
+	tr := Traffic{RequestsPerMonth: 100e6, WriteRatio: 0.5, AvgResponseBytes: 1500, PeakToAverage: 1}
+	all, err := m.All(tr, s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range all {
+		near(t, e.Arch+" per million", e.Scale.USDPerMillionRequests, e.TotalUSD/100)
+	}
+	// One 0.25-vCPU task carries 400 × 0.25 × 0.6 = 60 requests/s; 100M a
+	// month is 38.05/s, so one task, and the 2nd is needed at
+	// 60 × 730 × 3600 = 157.68M requests a month.
+	f := all[1].Scale
+	if f.NextStep != "a 2nd Fargate task" || f.NextStepAtRequests != 157680000 {
+		t.Errorf("Fargate next step %q at %v", f.NextStep, f.NextStepAtRequests)
+	}
+	// A 2-vCPU t4g.small carries 480/s: the 2nd at 480 × 730 × 3600.
+	e := all[2].Scale
+	if e.NextStep != "a 2nd EC2 instance" || e.NextStepAtRequests != 480*730*3600 || e.Database == "" {
+		t.Errorf("EC2 next step %q at %v, database %q", e.NextStep, e.NextStepAtRequests, e.Database)
+	}
+	if all[0].Scale.NextStep != "" {
+		t.Errorf("Lambda has a step: %q", all[0].Scale.NextStep)
+	}
+}

@@ -40,8 +40,28 @@ func WriteTable(w io.Writer, all []Estimate) error {
 		total = append(total, fmt.Sprintf("%.2f", e.TotalUSD))
 	}
 	fmt.Fprintln(tw, strings.Join(total, "\t")+"\t")
+	perM := []string{"per 1M requests"}
+	for _, e := range all {
+		if e.Scale == nil {
+			perM = append(perM, "-")
+			continue
+		}
+		perM = append(perM, fmt.Sprintf("%.2f", e.Scale.USDPerMillionRequests))
+	}
+	fmt.Fprintln(tw, strings.Join(perM, "\t")+"\t")
 	if err := tw.Flush(); err != nil {
 		return err
+	}
+	for _, e := range all {
+		if e.Scale == nil {
+			continue
+		}
+		if e.Scale.NextStep != "" {
+			fmt.Fprintf(w, "next step (%s): %s at %s requests/month\n", e.Arch, e.Scale.NextStep, Human(e.Scale.NextStepAtRequests))
+		}
+		if e.Scale.Database != "" {
+			fmt.Fprintf(w, "note (%s): %s\n", e.Arch, e.Scale.Database)
+		}
 	}
 	for _, e := range all {
 		for _, n := range e.Notes {

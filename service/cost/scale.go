@@ -1,0 +1,69 @@
+package cost
+
+import "math"
+
+// Scale is where an architecture's money goes as traffic grows: its cost
+// per million requests at the estimate's traffic, and the traffic at
+// which it needs its next size step, so a team sees the steps and not
+// only the slope.
+type Scale struct {
+	USDPerMillionRequests float64 `json:"usdPerMillionRequests"`
+	// NextStep names what is added next ("a 3rd Fargate task") and
+	// NextStepAtRequests the monthly requests that need it; 0 where the
+	// architecture has no step (Lambda scales per request) or is at its
+	// maximum (see the estimate's notes).
+	NextStep           string  `json:"nextStep,omitempty"`
+	NextStepAtRequests float64 `json:"nextStepAtRequestsPerMonth,omitempty"`
+	// Database says what the model does not step: the RDS class.
+	Database string `json:"database,omitempty"`
+}
+
+// rdsStepNote is said of every estimate with a database: its class is
+// chosen, not derived from traffic.
+const rdsStepNote = "the RDS class is not stepped by the model: database load depends on the queries; move up a class when the DatabaseCpu alarm fires"
+
+// ScaleOf reports e's Scale at traffic t and sizing s.
+func (m *Model) ScaleOf(e Estimate, t Traffic, s Sizing) Scale {
+	sc := Scale{}
+	if t.RequestsPerMonth > 0 {
+		sc.USDPerMillionRequests = round6(e.TotalUSD / (t.RequestsPerMonth / 1e6))
+	}
+	step := func(what string, vcpus float64, minN, maxN int) {
+		capacity := RequestsPerSecondPerVCPU * vcpus * TargetUtilisation
+		n := min(max(math.Ceil(m.avgRPS(t)/capacity), float64(max(minN, 1))), float64(max(maxN, minN, 1)))
+		if n >= float64(max(maxN, minN, 1)) {
+			return
+		}
+		sc.NextStep = "a " + ordinal(int(n)+1) + " " + what
+		sc.NextStepAtRequests = math.Round(n * capacity * m.Hours * 3600)
+	}
+	switch e.Arch {
+	case ArchFargate:
+		step("Fargate task", float64(s.FargateCPU)/1024, s.FargateMinTasks, s.FargateMaxTasks)
+	case ArchEC2:
+		step("EC2 instance", ec2VCPUs[s.EC2InstanceType], s.EC2Min, s.EC2Max)
+		sc.Database = rdsStepNote
+	}
+	return sc
+}
+
+func ordinal(n int) string {
+	suffix := "th"
+	switch {
+	case n%100 >= 11 && n%100 <= 13:
+	case n%10 == 1:
+		suffix = "st"
+	case n%10 == 2:
+		suffix = "nd"
+	case n%10 == 3:
+		suffix = "rd"
+	}
+	return itoa(n) + suffix
+}
+
+func itoa(n int) string {
+	if n < 10 {
+		return string(rune('0' + n))
+	}
+	return itoa(n/10) + string(rune('0'+n%10))
+}
