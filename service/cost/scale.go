@@ -1,6 +1,9 @@
 package cost
 
-import "math"
+import (
+	"math"
+	"strconv"
+)
 
 // Scale is where an architecture's money goes as traffic grows: its cost
 // per million requests at the estimate's traffic, and the traffic at
@@ -58,12 +61,5 @@ func ordinal(n int) string {
 	case n%10 == 3:
 		suffix = "rd"
 	}
-	return itoa(n) + suffix
-}
-
-func itoa(n int) string {
-	if n < 10 {
-		return string(rune('0' + n))
-	}
-	return itoa(n/10) + string(rune('0'+n%10))
+	return strconv.Itoa(n) + suffix
 }
