@@ -172,7 +172,7 @@ func storeRows(sc storeCase, progressBin, tmp string, conc int, d time.Duration,
 
 	var rows []Row
 	for _, w := range []Work{{Name: "writes", Write: true}, {Name: "reads"}} {
-		peak, err := median(runs, func() (Measure, error) { return wrkPeak(srv, w, conc, d) })
+		peak, err := median(runs, func() (Measure, error) { return wrkPeak(srv, w, conc, d, tmp) })
 		if err != nil {
 			return nil, fmt.Errorf("%s %s over HTTP: %w", sc.Name, w.Name, err)
 		}

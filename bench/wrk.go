@@ -40,8 +40,8 @@ var (
 
 // wrkPeak drives the server closed-loop with conc connections for d, with
 // wrk: a C event loop that leaves the CPU to the server on a small machine.
-func wrkPeak(s *server, w Work, conc int, d time.Duration) (Measure, error) {
-	script := filepath.Join(os.TempDir(), fmt.Sprintf("progress-wrk-%t.lua", w.Write))
+func wrkPeak(s *server, w Work, conc int, d time.Duration, dir string) (Measure, error) {
+	script := filepath.Join(dir, fmt.Sprintf("wrk-%t.lua", w.Write))
 	if err := os.WriteFile(script, []byte(fmt.Sprintf(wrkScript, users, courseID, s.Token, w.Write)), 0o644); err != nil {
 		return Measure{}, err
 	}
