@@ -76,7 +76,8 @@ func TestUnknownNamesSuggestTheNearest(t *testing.T) {
 	}
 }
 
-// Every priced EC2 type has a vCPU count, so any of them can be estimated.
+// Every priced EC2 type has a vCPU count and every RDS class a capacity,
+// so any of them can be estimated and stepped.
 func TestEveryPricedEC2TypeHasVCPUs(t *testing.T) {
 	tbl, _ := LoadTable()
 	for _, r := range tbl.RegionNames() {
@@ -84,6 +85,11 @@ func TestEveryPricedEC2TypeHasVCPUs(t *testing.T) {
 		for _, it := range p.EC2Types() {
 			if ec2VCPUs[it] <= 0 {
 				t.Errorf("%s: %s has no vCPU count", r, it)
+			}
+		}
+		for _, c := range p.RDSClasses() {
+			if cpu := rdsCPUs[c]; cpu.VCPUs <= 0 || cpu.Baseline <= 0 || cpu.Baseline > 1 {
+				t.Errorf("%s: %s has no capacity figure: %+v", r, c, cpu)
 			}
 		}
 	}

@@ -3,6 +3,7 @@ package cost
 import (
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -110,10 +111,39 @@ func TestScaleShowsTheSteps(t *testing.T) {
 	}
 	// A 2-vCPU t4g.small carries 480/s: the 2nd at 480 × 730 × 3600.
 	e := all[2].Scale
-	if e.NextStep != "a 2nd EC2 instance" || e.NextStepAtRequests != 480*730*3600 || e.Database == "" {
-		t.Errorf("EC2 next step %q at %v, database %q", e.NextStep, e.NextStepAtRequests, e.Database)
+	if e.NextStep != "a 2nd EC2 instance" || e.NextStepAtRequests != 480*730*3600 {
+		t.Errorf("EC2 next step %q at %v", e.NextStep, e.NextStepAtRequests)
+	}
+	// db.t3.small sustains 2 vCPU × 20% baseline × 1500 statements/s ×
+	// 0.6 = 360 statements/s; at half writes a request is 1.5 statements,
+	// so 240 requests/s, 240 × 730 × 3600 a month. db.t3.medium and
+	// db.t4g.medium have the same baseline, so the cheapest class that
+	// sustains more is db.t4g.large ($0.129 an hour, 30% baseline).
+	if e.DatabaseNextStep != "db.t4g.large" || e.DatabaseNextStepAtRequests != 240*730*3600 || e.Database != "" {
+		t.Errorf("database next step %q at %v, note %q", e.DatabaseNextStep, e.DatabaseNextStepAtRequests, e.Database)
 	}
 	if all[0].Scale.NextStep != "" {
 		t.Errorf("Lambda has a step: %q", all[0].Scale.NextStep)
+	}
+	if all[1].Scale.DatabaseNextStep != "" {
+		t.Errorf("Fargate has a database step: %q", all[1].Scale.DatabaseNextStep)
+	}
+}
+
+// A class past its capacity says to move now; the largest class says so.
+func TestDatabaseStepAtTheEdges(t *testing.T) {
+	m := model(t, "us-east-1")
+	busy := Traffic{RequestsPerMonth: 1e9, WriteRatio: 0.5, AvgResponseBytes: 1500, PeakToAverage: 1}
+	var sc Scale
+	m.databaseScale(&sc, "db.t3.small", busy)
+	if sc.DatabaseNextStep != "db.t4g.large" || !strings.Contains(sc.Database, "db.t3.small is past its sustained capacity") ||
+		!strings.Contains(sc.Database, "move to db.t4g.large now") {
+		t.Errorf("overloaded class: %+v", sc)
+	}
+	// 8 vCPU × 1500 × 0.6 = 7200 statements/s, all reads: 7200 requests/s.
+	sc = Scale{}
+	m.databaseScale(&sc, "db.m7g.2xlarge", Traffic{RequestsPerMonth: 1e6})
+	if sc.DatabaseNextStep != "" || sc.DatabaseNextStepAtRequests != 7200*730*3600 || !strings.Contains(sc.Database, "largest class") {
+		t.Errorf("largest class: %+v", sc)
 	}
 }

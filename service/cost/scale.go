@@ -17,13 +17,15 @@ type Scale struct {
 	// maximum (see the estimate's notes).
 	NextStep           string  `json:"nextStep,omitempty"`
 	NextStepAtRequests float64 `json:"nextStepAtRequestsPerMonth,omitempty"`
-	// Database says what the model does not step: the RDS class.
+	// DatabaseNextStep is the RDS class to move to (the cheapest in the
+	// region that sustains more) and DatabaseNextStepAtRequests the
+	// monthly requests at which the current class reaches the scaling
+	// target; see DatabaseStatementsPerSecondPerVCPU.
+	DatabaseNextStep           string  `json:"databaseNextStep,omitempty"`
+	DatabaseNextStepAtRequests float64 `json:"databaseNextStepAtRequestsPerMonth,omitempty"`
+	// Database is a note on the class: past its capacity, or the largest.
 	Database string `json:"database,omitempty"`
 }
-
-// rdsStepNote is said of every estimate with a database: its class is
-// chosen, not derived from traffic.
-const rdsStepNote = "the RDS class is not stepped by the model: database load depends on the queries; move up a class when the DatabaseCpu alarm fires"
 
 // ScaleOf reports e's Scale at traffic t and sizing s.
 func (m *Model) ScaleOf(e Estimate, t Traffic, s Sizing) Scale {
@@ -45,7 +47,7 @@ func (m *Model) ScaleOf(e Estimate, t Traffic, s Sizing) Scale {
 		step("Fargate task", float64(s.FargateCPU)/1024, s.FargateMinTasks, s.FargateMaxTasks)
 	case ArchEC2:
 		step("EC2 instance", ec2VCPUs[s.EC2InstanceType], s.EC2Min, s.EC2Max)
-		sc.Database = rdsStepNote
+		m.databaseScale(&sc, s.RDSClass, t)
 	}
 	return sc
 }

@@ -59,6 +59,9 @@ func WriteTable(w io.Writer, all []Estimate) error {
 		if e.Scale.NextStep != "" {
 			fmt.Fprintf(w, "next step (%s): %s at %s requests/month\n", e.Arch, e.Scale.NextStep, Human(e.Scale.NextStepAtRequests))
 		}
+		if e.Scale.DatabaseNextStep != "" {
+			fmt.Fprintf(w, "next step (%s database): %s at %s requests/month\n", e.Arch, e.Scale.DatabaseNextStep, Human(e.Scale.DatabaseNextStepAtRequests))
+		}
 		if e.Scale.Database != "" {
 			fmt.Fprintf(w, "note (%s): %s\n", e.Arch, e.Scale.Database)
 		}
