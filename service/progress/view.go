@@ -28,6 +28,12 @@ type CourseView struct {
 	LastLessonID    string                `json:"lastLessonId,omitempty"`
 	LastDevice      string                `json:"lastDevice,omitempty"`
 	UpdatedAt       *time.Time            `json:"updatedAt,omitempty"`
+	// LastEventID and ResetAt, with each lesson's PositionEventID, are
+	// what a client needs to apply its own pending events to this view by
+	// the same rules as the server (ties on time break on the event id;
+	// events at or before a reset are ignored).
+	LastEventID string     `json:"lastEventId,omitempty"`
+	ResetAt     *time.Time `json:"resetAt,omitempty"`
 }
 
 // LessonView is the API representation of a lesson.
@@ -36,6 +42,7 @@ type LessonView struct {
 	CompletedAt     *time.Time `json:"completedAt,omitempty"`
 	PositionSeconds *float64   `json:"positionSeconds,omitempty"`
 	PositionAt      *time.Time `json:"positionAt,omitempty"`
+	PositionEventID string     `json:"positionEventId,omitempty"`
 	Device          string     `json:"device,omitempty"`
 }
 
@@ -71,6 +78,13 @@ func (c *Course) View() CourseView {
 		CompletedCount: s.CompletedCount, LessonCount: s.LessonCount, PercentComplete: s.PercentComplete,
 		LastLessonID: s.LastLessonID, LastDevice: s.LastDevice, UpdatedAt: s.UpdatedAt,
 	}
+	if c.Last != nil {
+		v.LastEventID = c.Last.EventID
+	}
+	if !c.ResetAt.IsZero() {
+		r := c.ResetAt
+		v.ResetAt = &r
+	}
 	for id, l := range c.Lessons {
 		lv := LessonView{Completed: l.Completed}
 		if l.Completed {
@@ -79,7 +93,7 @@ func (c *Course) View() CourseView {
 		}
 		if p := l.Position; p != nil {
 			secs, at := p.Seconds, p.At
-			lv.PositionSeconds, lv.PositionAt, lv.Device = &secs, &at, p.Device
+			lv.PositionSeconds, lv.PositionAt, lv.PositionEventID, lv.Device = &secs, &at, p.EventID, p.Device
 		}
 		v.Lessons[id] = lv
 	}
