@@ -15,7 +15,10 @@ CHECKOV_VENV := .venv-checkov
 CHECKOV_OK   := $(CHECKOV_VENV)/.installed
 # Every file a binary may compile or embed: bin/progress imports cdk/config
 # (cost --env) and embeds prices.json, migrations and the OpenAPI document.
-GO_SRC    := $(shell find service cdk constructs -type f 2>/dev/null) go.mod go.sum
+GO_SRC    := $(shell find service cdk constructs -type f -not -path '*/node_modules/*' 2>/dev/null) go.mod go.sum
+# The TypeScript client (its own package.json) and the demo page it builds.
+WEB_CLIENT := service/web/client
+WEB_OK     := $(WEB_CLIENT)/node_modules/.package-lock.json
 
 export CGO_ENABLED := 0
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
@@ -32,19 +35,37 @@ $(PROGRESS): $(GO_SRC)
 build: $(PROGRESS) ## build bin/progress (static, no cgo)
 
 .PHONY: run
-run: $(PROGRESS) ## build and serve on 127.0.0.1:8080 with SQLite and dev auth
-	@echo "progress API on http://$(ADDR) (SQLite $(STORE), dev auth). In another terminal:" >&2
+run: $(PROGRESS) ## build and serve on 127.0.0.1:8080 with SQLite, dev auth and the demo page
+	@echo "progress API on http://$(ADDR) (SQLite $(STORE), dev auth)." >&2
+	@echo "Demo: open http://$(ADDR)/demo/?device=web and http://$(ADDR)/demo/?device=phone in two windows." >&2
+	@echo "In another terminal:" >&2
 	@echo "  TOKEN=\$$($(PROGRESS) token --user ada)" >&2
 	@echo "  curl -s -X POST http://$(ADDR)/v1/users/ada/courses/go-101/events \\" >&2
 	@echo "    -H \"Authorization: Bearer \$$TOKEN\" -H 'Content-Type: application/json' \\" >&2
 	@echo "    -d '{\"events\":[{\"id\":\"e-1\",\"lessonId\":\"l1\",\"type\":\"complete\",\"occurredAt\":\"'\$$(date -u +%Y-%m-%dT%H:%M:%SZ)'\",\"device\":\"web\",\"lessonCount\":12}]}'" >&2
 	@echo "  curl -s http://$(ADDR)/v1/users/ada/courses/go-101 -H \"Authorization: Bearer \$$TOKEN\"" >&2
 	@echo "Stop with Ctrl-C." >&2
-	$(PROGRESS) serve --addr $(ADDR) --store $(STORE) --auth dev
+	$(PROGRESS) serve --addr $(ADDR) --store $(STORE) --auth dev --demo
 
 $(NODE_OK): package.json package-lock.json
 	npm ci --no-audit --no-fund
 	@touch $@
+
+$(WEB_OK): $(WEB_CLIENT)/package.json $(WEB_CLIENT)/package-lock.json
+	cd $(WEB_CLIENT) && npm ci --no-audit --no-fund
+	@touch $@
+
+.PHONY: web-test
+web-test: $(WEB_OK) ## the TypeScript client: types equal to openapi.yaml, type check, build, node tests, demo bundle up to date
+	cd $(WEB_CLIENT) && npm run --silent check-schema && npm run --silent build && npm test && npm run --silent check:demo
+
+.PHONY: demo
+demo: $(WEB_OK) ## rebuild the demo page's script (service/web/demo/static/demo.js, committed)
+	cd $(WEB_CLIENT) && npm run --silent build:demo
+
+.PHONY: demo-screenshot
+demo-screenshot: $(NODE_OK) ## rerun the browser test and save docs/demo.png, the README's screenshot
+	DEMO_SCREENSHOT=$(CURDIR)/docs/demo.png $(GO) test -count=1 -run TestDemoInABrowser ./test/
 
 $(VENV_OK): requirements-dev.txt
 	python3 -m venv $(VENV)
@@ -57,7 +78,7 @@ $(CHECKOV_OK): requirements-checkov.txt
 	@touch $@
 
 .PHONY: tools
-tools: $(NODE_OK) $(VENV_OK) $(CHECKOV_OK) ## install the pinned npm and Python tools (node_modules, .venv, .venv-checkov) and missing Debian packages
+tools: $(NODE_OK) $(WEB_OK) $(VENV_OK) $(CHECKOV_OK) ## install the pinned npm and Python tools (node_modules, the client's node_modules, .venv, .venv-checkov) and missing Debian packages
 	test/servers/system-packages.sh
 
 .PHONY: vet
@@ -67,7 +88,7 @@ vet: ## gofmt and go vet
 	$(GO) vet ./...
 
 .PHONY: test
-test: tools vet $(PROGRESS) ## every test: unit, CDK assertions, real PostgreSQL and DynamoDB Local, the binary, schemathesis, cfn-lint
+test: tools vet web-test $(PROGRESS) ## every test: unit, CDK assertions, real PostgreSQL and DynamoDB Local, the binary, the client and the demo in Chromium, schemathesis, cfn-lint
 	test/with-servers.sh $(GO) test -count=1 -timeout 30m ./...
 	test/schemathesis.sh
 	$(MAKE) fuzz

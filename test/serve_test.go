@@ -59,6 +59,9 @@ func TestServeRefusesUnsafeAuth(t *testing.T) {
 		"no auth":             {"serve", "--addr", "127.0.0.1:0", "--auth", "none"},
 		"jwks without issuer": {"serve", "--addr", "127.0.0.1:0", "--auth", "jwks", "--jwks-url", "http://127.0.0.1:1/jwks"},
 		"apigw off lambda":    {"serve", "--addr", "127.0.0.1:0", "--auth", "apigw"},
+		"demo with jwks": {"serve", "--addr", "127.0.0.1:0", "--demo", "--auth", "jwks", "--jwks-url", "http://127.0.0.1:1/jwks",
+			"--issuer", "https://issuer.example", "--audience", "app"},
+		"demo off loopback": {"serve", "--addr", "0.0.0.0:0", "--demo"},
 	}
 	for name, args := range cases {
 		_, stderr, code := runCLI(t, dir, nil, args...)

@@ -38,6 +38,8 @@ var (
 	RateBurst     = flagged("rate-burst")
 	UserRateLimit = flagged("user-rate-limit")
 	UserRateBurst = flagged("user-rate-burst")
+	// Demo serves the course-player demo page; dev auth only.
+	Demo = flagged("demo")
 )
 
 // The Lambda bootstrap's settings, beside Auth and Audience.

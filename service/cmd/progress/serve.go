@@ -8,7 +8,9 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"net/http"
 	"strconv"
+	"time"
 
 	"github.com/progresskit/progresskit/service/api"
 	"github.com/progresskit/progresskit/service/auth"
@@ -16,7 +18,11 @@ import (
 	"github.com/progresskit/progresskit/service/ratelimit"
 	"github.com/progresskit/progresskit/service/settings"
 	"github.com/progresskit/progresskit/service/store/storeurl"
+	"github.com/progresskit/progresskit/service/web/demo"
 )
+
+// demoTokenTTL bounds a demo page's token; the page asks again on reload.
+const demoTokenTTL = 12 * time.Hour
 
 // DefaultAddr keeps a first run private to this machine.
 var DefaultAddr = "127.0.0.1:" + strconv.Itoa(settings.Port)
@@ -37,8 +43,13 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	globalBurst := fs.Int(settings.RateBurst.Flag, 0, "burst of --rate-limit (default: twice the rate)")
 	userRate := fs.Int(settings.UserRateLimit.Flag, ratelimit.DefaultPerUser, "requests per second one learner's data admits before 429 (0: no limit)")
 	userBurst := fs.Int(settings.UserRateBurst.Flag, ratelimit.DefaultPerUserBurst, "burst of --user-rate-limit")
+	demoOn := fs.Bool(settings.Demo.Flag, false, "serve the course-player demo at "+demo.Path+" (with --auth dev only)")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	if *demoOn && *mode != settings.AuthDev {
+		fmt.Fprintf(stderr, "progress serve: --demo needs --auth dev: the demo page signs itself in with a dev token, which no deployment may hand out\n")
+		return errUsage
 	}
 	if *globalRate < 0 || *globalBurst < 0 || *userRate < 0 || *userBurst < 0 {
 		fmt.Fprintln(stderr, "progress serve: rate limits and bursts must not be negative")
@@ -64,7 +75,14 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	limiter := ratelimit.New(ratelimit.Limits{Global: *globalRate, GlobalBurst: cmp.Or(*globalBurst, 2**globalRate), PerUser: *userRate, PerUserBurst: *userBurst})
-	srv := httpserver.New(api.New(st, authn, api.WithLogger(log), api.WithRateLimiter(limiter)))
+	var h http.Handler = api.New(st, authn, api.WithLogger(log), api.WithRateLimiter(limiter))
+	if *demoOn {
+		if h, err = withDemo(h, *devKey); err != nil {
+			return err
+		}
+		log.Info("demo page", "url", "http://"+ln.Addr().String()+demo.Path)
+	}
+	srv := httpserver.New(h)
 	log.Info("serving", "addr", ln.Addr().String(), "auth", *mode, "store", storeurl.Redact(*storeURL))
 	err = httpserver.Serve(ctx, srv, ln, *drain)
 	if err != nil {
@@ -73,6 +91,21 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	log.Info("drained and stopped")
 	return nil
+}
+
+// withDemo serves the demo page beside the API, its tokens signed with the
+// dev key the API verifies.
+func withDemo(apiHandler http.Handler, devKeyFile string) (http.Handler, error) {
+	key, err := auth.LoadOrCreateDevKey(devKeyFile)
+	if err != nil {
+		return nil, err
+	}
+	mux := http.NewServeMux()
+	mux.Handle(demo.Path, demo.Handler(func(user string) (string, error) {
+		return auth.DevToken(key, user, false, demoTokenTTL, time.Now())
+	}))
+	mux.Handle("/", apiHandler)
+	return mux, nil
 }
 
 func newAuthenticator(ctx context.Context, log *slog.Logger, mode, addr, devKey, jwksURL, issuer, audience string) (auth.Authenticator, error) {

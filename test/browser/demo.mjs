@@ -1,0 +1,147 @@
+// The demo in a real browser: two browser contexts are two devices of one
+// learner, one of them offline for a while. Run by TestDemoInABrowser
+// (test/demo_test.go), which starts the server; alone:
+//   DEMO_URL=http://127.0.0.1:8080 CHROMIUM=/usr/bin/chromium node test/browser/demo.mjs
+// Prints each step on stderr; exits non-zero on the first failed check.
+import { chromium } from "playwright-core";
+import assert from "node:assert/strict";
+
+const base = process.env.DEMO_URL ?? "http://127.0.0.1:8080";
+const user = process.env.DEMO_USER ?? "learner-1";
+const screenshot = process.env.DEMO_SCREENSHOT;
+const TIMEOUT = 20_000;
+
+const step = (s) => console.error(`demo: ${s}`);
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
+  // Root in CI has no user namespaces for Chromium's sandbox.
+  args: ["--no-sandbox"],
+});
+try {
+  await run();
+} finally {
+  await browser.close();
+}
+
+async function device(name) {
+  const context = await browser.newContext({ viewport: { width: 460, height: 820 } });
+  const page = await context.newPage();
+  page.setDefaultTimeout(TIMEOUT);
+  page.on("pageerror", (err) => console.error(`demo: page error on ${name}: ${err.message}`));
+  await page.goto(`${base}/demo/?device=${name}&user=${user}&poll=250`);
+  await waitText(page, "sync", "synced");
+  return page;
+}
+
+async function waitText(page, testid, want) {
+  try {
+    await page.waitForFunction(
+      ([id, text]) => document.querySelector(`[data-testid="${id}"]`)?.textContent?.includes(text),
+      [testid, want],
+      { timeout: TIMEOUT },
+    );
+  } catch (err) {
+    const got = await page.getByTestId(testid).textContent();
+    throw new Error(`${testid}: waited for ${JSON.stringify(want)}, shows ${JSON.stringify(got)}`, { cause: err });
+  }
+}
+
+async function lesson(page, id) {
+  const li = page.locator(`li[data-lesson="${id}"]`);
+  return { completed: (await li.getAttribute("data-completed")) === "true", position: Number(await li.getAttribute("data-position")) };
+}
+
+async function watch(page, id, seconds) {
+  await page.locator(`li[data-lesson="${id}"]`).click();
+  await page.getByTestId("position").fill(String(seconds));
+  await page.waitForFunction(
+    ([id, s]) => document.querySelector(`li[data-lesson="${id}"]`)?.getAttribute("data-position") === String(s),
+    [id, seconds],
+  );
+}
+
+async function serverCourse() {
+  const { token } = await (await fetch(`${base}/demo/token?user=${user}`)).json();
+  const res = await fetch(`${base}/v1/users/${user}/courses/intro-to-go`, { headers: { Authorization: `Bearer ${token}` } });
+  return res.status === 404 ? null : res.json();
+}
+
+function pageView(page) {
+  return page.evaluate(() => window.progressDemo.view());
+}
+
+async function run() {
+  const a = await device("web");
+  const b = await device("phone");
+
+  step("1. A goes offline and watches lessons 1 and 2");
+  await a.getByTestId("offline").check();
+  await watch(a, "lesson-1", 120);
+  await watch(a, "lesson-2", 45);
+  await waitText(a, "sync", "offline · 2 changes waiting");
+  assert.equal(await serverCourse(), null, "the server got A's events while A was offline");
+
+  step("   A reloads while offline: the queue is in IndexedDB");
+  await a.reload();
+  await waitText(a, "sync", "offline · 2 changes waiting");
+  assert.deepEqual(await lesson(a, "lesson-1"), { completed: false, position: 120 });
+  assert.deepEqual(await lesson(a, "lesson-2"), { completed: false, position: 45 });
+
+  step("2. B completes lesson 3");
+  await b.locator('li[data-lesson="lesson-3"]').click();
+  await b.getByTestId("complete").click();
+  await waitText(b, "sync", "synced");
+  await waitText(b, "percent", "12.5%");
+
+  step("3. A comes back online");
+  await a.getByTestId("offline").uncheck();
+  await waitText(a, "sync", "synced");
+
+  step("4. both show lessons 1 to 3 merged, and so does the server");
+  for (const [name, page] of [["A", a], ["B", b]]) {
+    await waitText(page, "percent", "12.5%");
+    await page.waitForFunction(() => document.querySelector('li[data-lesson="lesson-1"]')?.getAttribute("data-position") === "120");
+    assert.deepEqual(await lesson(page, "lesson-1"), { completed: false, position: 120 }, name);
+    assert.deepEqual(await lesson(page, "lesson-2"), { completed: false, position: 45 }, name);
+    assert.deepEqual(await lesson(page, "lesson-3"), { completed: true, position: 0 }, name);
+    await waitText(page, "resume", "Structs and methods · 0:00");
+    await waitText(page, "last-device", "phone");
+  }
+  const server = await serverCourse();
+  assert.equal(server.percentComplete, 12.5);
+  assert.deepEqual(await pageView(a), server, "A's state is not the server's");
+  assert.deepEqual(await pageView(b), server, "B's state is not the server's");
+  if (screenshot) await sideBySide(a, b, screenshot);
+
+  step("5. a reset on B clears A after its next sync; A's late offline events bring nothing back");
+  await a.getByTestId("offline").check();
+  await watch(a, "lesson-4", 30);
+  await waitText(a, "sync", "offline · 1 change waiting");
+  await b.getByTestId("reset").click();
+  await waitText(b, "percent", "0%");
+  await waitText(b, "sync", "synced");
+  await a.getByTestId("offline").uncheck();
+  await waitText(a, "sync", "synced");
+  await waitText(a, "percent", "0%");
+  for (const id of ["lesson-1", "lesson-2", "lesson-3", "lesson-4"]) {
+    assert.deepEqual(await lesson(a, id), { completed: false, position: 0 }, `A ${id}`);
+  }
+  assert.equal(await serverCourse(), null, "the server holds progress after the reset");
+  await b.reload();
+  await waitText(b, "percent", "0%");
+  step("passed");
+}
+
+// sideBySide saves one image of both devices, labelled.
+async function sideBySide(a, b, file) {
+  const shots = await Promise.all([a.screenshot(), b.screenshot()]);
+  const page = await (await browser.newContext({ viewport: { width: 960, height: 860 } })).newPage();
+  const figure = (label, png) =>
+    `<figure><figcaption>${label}</figcaption><img src="data:image/png;base64,${png.toString("base64")}"></figure>`;
+  await page.setContent(`<style>body{margin:0;display:flex;gap:20px;padding:10px;background:#dde1e7;font:14px system-ui}
+    figure{margin:0}figcaption{padding:4px 0;font-weight:600}img{width:460px;border:1px solid #99a}</style>
+    ${figure("Device A: web, back from offline", shots[0])}${figure("Device B: phone", shots[1])}`);
+  await page.screenshot({ path: file, fullPage: true });
+  step(`screenshot: ${file}`);
+}
