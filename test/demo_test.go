@@ -5,7 +5,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strings"
 	"testing"
 )
 
@@ -42,14 +41,7 @@ func TestDemoInABrowser(t *testing.T) {
 
 	// The server agrees: after the reset and the late events, no progress.
 	tok, _, _ := runCLI(t, dir, nil, "token", "--user", "learner-1")
-	req, _ := http.NewRequest(http.MethodGet, srv.URL+"/v1/users/learner-1/courses/intro-to-go", nil)
-	req.Header.Set("Authorization", "Bearer "+strings.TrimSpace(tok))
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	res.Body.Close()
-	if res.StatusCode != http.StatusNotFound {
-		t.Errorf("after the reset the course answers %d, want 404", res.StatusCode)
+	if code := getStatus(t, srv.URL+"/v1/users/learner-1/courses/intro-to-go", tok); code != http.StatusNotFound {
+		t.Errorf("after the reset the course answers %d, want 404", code)
 	}
 }
