@@ -1,6 +1,7 @@
 package cost
 
 import (
+	"cmp"
 	"fmt"
 	"math"
 	"sort"
@@ -93,13 +94,6 @@ func (m *Model) databaseScale(sc *Scale, class string, t Traffic) {
 	}
 	if at > 0 && t.RequestsPerMonth > at {
 		sc.Database = fmt.Sprintf("%s is past its sustained capacity (%s requests/month at %.0f%% writes): move to %s now",
-			class, Human(at), t.WriteRatio*100, orElse(next, "a larger class"))
+			class, Human(at), t.WriteRatio*100, cmp.Or(next, "a larger class"))
 	}
-}
-
-func orElse(s, fallback string) string {
-	if s == "" {
-		return fallback
-	}
-	return s
 }

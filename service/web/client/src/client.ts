@@ -7,7 +7,7 @@ import { ApiError, ProgressApi } from "./http.js";
 import { backoffDelay, DEFAULT_BACKOFF, type BackoffOptions } from "./backoff.js";
 import { applyEvents, emptyCourse } from "./merge.js";
 import { IndexedDBStore, MemoryStore, type QueuedEvent, type QueueStore } from "./store.js";
-import { DEVICE_PATTERN, ID_PATTERN, MAX_BATCH, MAX_LESSON_COUNT, MAX_POSITION_SECONDS } from "./limits.js";
+import { DEVICE_PATTERN, DEVICE_RULE, ID_PATTERN, ID_RULE, MAX_BATCH, MAX_LESSON_COUNT, MAX_POSITION_SECONDS } from "./limits.js";
 
 /** What a learner did, as an app records it; the client adds id, time and device. */
 export interface Activity {
@@ -123,8 +123,8 @@ export class ProgressClient {
   private rerun = false;
 
   constructor(opts: ClientOptions) {
-    if (!ID_PATTERN.test(opts.userId)) throw new InvalidActivity("userId", "must be 1 to 128 of A-Z a-z 0-9 . _ - : @");
-    if (!DEVICE_PATTERN.test(opts.device)) throw new InvalidActivity("device", "must be 1 to 32 of a-z 0-9 -");
+    if (!ID_PATTERN.test(opts.userId)) throw new InvalidActivity("userId", ID_RULE);
+    if (!DEVICE_PATTERN.test(opts.device)) throw new InvalidActivity("device", DEVICE_RULE);
     const size = opts.batchSize ?? MAX_BATCH;
     if (!Number.isInteger(size) || size < 1 || size > MAX_BATCH) {
       throw new InvalidActivity("batchSize", `must be a whole number from 1 to ${MAX_BATCH}`);
@@ -225,8 +225,8 @@ export class ProgressClient {
    * nothing.
    */
   async record(courseId: string, a: Activity): Promise<ProgressEvent> {
-    if (!ID_PATTERN.test(courseId)) throw new InvalidActivity("courseId", "must be 1 to 128 of A-Z a-z 0-9 . _ - : @");
-    if (!ID_PATTERN.test(a.lessonId)) throw new InvalidActivity("lessonId", "must be 1 to 128 of A-Z a-z 0-9 . _ - : @");
+    if (!ID_PATTERN.test(courseId)) throw new InvalidActivity("courseId", ID_RULE);
+    if (!ID_PATTERN.test(a.lessonId)) throw new InvalidActivity("lessonId", ID_RULE);
     if (a.type !== "progress" && a.type !== "complete") throw new InvalidActivity("type", 'must be "progress" or "complete"');
     if (a.type === "progress" && a.positionSeconds === undefined) throw new InvalidActivity("positionSeconds", "is required on a progress event");
     const p = a.positionSeconds;

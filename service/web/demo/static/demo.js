@@ -276,7 +276,9 @@ var MAX_POSITION_SECONDS = 604800;
 var MAX_LESSON_COUNT = 1e4;
 var MAX_CLOCK_SKEW_MS = 5 * 60 * 1e3;
 var ID_PATTERN = /^[A-Za-z0-9._\-:@]{1,128}$/;
+var ID_RULE = "must be 1 to 128 of A-Z a-z 0-9 . _ - : @";
 var DEVICE_PATTERN = /^[a-z0-9\-]{1,32}$/;
+var DEVICE_RULE = "must be 1 to 32 of a-z 0-9 -";
 
 // node_modules/uuid/dist/stringify.js
 var byteToHex = [];
@@ -391,8 +393,8 @@ var ProgressClient = class {
   syncing;
   rerun = false;
   constructor(opts) {
-    if (!ID_PATTERN.test(opts.userId)) throw new InvalidActivity("userId", "must be 1 to 128 of A-Z a-z 0-9 . _ - : @");
-    if (!DEVICE_PATTERN.test(opts.device)) throw new InvalidActivity("device", "must be 1 to 32 of a-z 0-9 -");
+    if (!ID_PATTERN.test(opts.userId)) throw new InvalidActivity("userId", ID_RULE);
+    if (!DEVICE_PATTERN.test(opts.device)) throw new InvalidActivity("device", DEVICE_RULE);
     const size = opts.batchSize ?? MAX_BATCH;
     if (!Number.isInteger(size) || size < 1 || size > MAX_BATCH) {
       throw new InvalidActivity("batchSize", `must be a whole number from 1 to ${MAX_BATCH}`);
@@ -481,8 +483,8 @@ var ProgressClient = class {
    * nothing.
    */
   async record(courseId, a) {
-    if (!ID_PATTERN.test(courseId)) throw new InvalidActivity("courseId", "must be 1 to 128 of A-Z a-z 0-9 . _ - : @");
-    if (!ID_PATTERN.test(a.lessonId)) throw new InvalidActivity("lessonId", "must be 1 to 128 of A-Z a-z 0-9 . _ - : @");
+    if (!ID_PATTERN.test(courseId)) throw new InvalidActivity("courseId", ID_RULE);
+    if (!ID_PATTERN.test(a.lessonId)) throw new InvalidActivity("lessonId", ID_RULE);
     if (a.type !== "progress" && a.type !== "complete") throw new InvalidActivity("type", 'must be "progress" or "complete"');
     if (a.type === "progress" && a.positionSeconds === void 0) throw new InvalidActivity("positionSeconds", "is required on a progress event");
     const p = a.positionSeconds;
