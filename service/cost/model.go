@@ -116,17 +116,7 @@ type Model struct {
 }
 
 // NewModel reads the embedded table for region.
-func NewModel(region string) (*Model, error) {
-	t, err := LoadTable()
-	if err != nil {
-		return nil, err
-	}
-	p, err := t.Region(region)
-	if err != nil {
-		return nil, err
-	}
-	return &Model{Region: region, P: p, Hours: t.HoursPerMonth, Pricing: OnDemand}, nil
-}
+func NewModel(region string) (*Model, error) { return NewModelWith(region, "") }
 
 // Units are the request units one operation of the store costs.
 type Units struct {

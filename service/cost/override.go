@@ -46,7 +46,8 @@ func LoadTableWith(pricesFile string) (*Table, error) {
 	return &t, nil
 }
 
-// NewModelWith is NewModel over LoadTableWith(pricesFile).
+// NewModelWith reads region from LoadTableWith(pricesFile): the embedded
+// table, overlaid with pricesFile when it is set.
 func NewModelWith(region, pricesFile string) (*Model, error) {
 	t, err := LoadTableWith(pricesFile)
 	if err != nil {
