@@ -77,7 +77,9 @@ func (s *Store) Get(ctx context.Context, k store.Key) (*progress.Course, error) 
 // course, only if no row appeared meanwhile); otherwise it reads again.
 // That is two round trips per write in autocommit, where a transaction
 // with a row lock took five, and concurrent writers still never lose one
-// another's changes.
+// another's changes: every update of a row bumps its version in the
+// database itself (migration 3's trigger), whichever release's statement
+// made it.
 func (s *Store) Update(ctx context.Context, k store.Key, fn store.UpdateFunc) (*progress.Course, error) {
 	for attempt := 0; ; attempt++ {
 		if attempt == maxWriteAttempts {
@@ -108,7 +110,7 @@ func (s *Store) Update(ctx context.Context, k store.Key, fn store.UpdateFunc) (*
 			tag, err = s.pool.Exec(ctx, `INSERT INTO progress_courses (user_id, course_id, doc, summary, lessons, version)
 				VALUES ($1, $2, $3, $4, $5, 1) ON CONFLICT DO NOTHING`, k.UserID, k.CourseID, rec.Doc, rec.Summary, rec.Lessons)
 		} else {
-			tag, err = s.pool.Exec(ctx, `UPDATE progress_courses SET doc = $3, summary = $4, lessons = $5, version = version + 1, updated_at = now()
+			tag, err = s.pool.Exec(ctx, `UPDATE progress_courses SET doc = $3, summary = $4, lessons = $5, updated_at = now()
 				WHERE user_id = $1 AND course_id = $2 AND version = $6`, k.UserID, k.CourseID, rec.Doc, rec.Summary, rec.Lessons, version)
 		}
 		if err != nil {
