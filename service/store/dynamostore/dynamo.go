@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"math/rand/v2"
 	"net"
 	"net/url"
 	"strconv"
@@ -27,15 +26,6 @@ import (
 	"github.com/progresskit/progresskit/service/store/dynamoschema"
 )
 
-// Bounds of the optimistic write loop. Sixteen writers on one course settle
-// well inside them; beyond them the store reports ErrUnavailable and the
-// client retries, which the idempotent merge makes safe.
-const (
-	maxWriteAttempts = 40
-	baseBackoff      = 2 * time.Millisecond
-	maxBackoff       = 100 * time.Millisecond
-)
-
 // SDK retry bounds for throttling and transient errors.
 const (
 	sdkMaxAttempts = 4
@@ -46,10 +36,13 @@ const (
 type Store struct {
 	db    *dynamodb.Client
 	table string
+	retry store.RetryPolicy
 }
 
 // New uses an existing client.
-func New(db *dynamodb.Client, table string) *Store { return &Store{db: db, table: table} }
+func New(db *dynamodb.Client, table string) *Store {
+	return &Store{db: db, table: table, retry: store.DefaultRetry}
+}
 
 // Options name a table and how to reach it.
 type Options struct {
@@ -167,7 +160,14 @@ func (s *Store) read(ctx context.Context, k store.Key) (*progress.Course, int64,
 }
 
 func (s *Store) Update(ctx context.Context, k store.Key, fn store.UpdateFunc) (*progress.Course, error) {
-	for attempt := 0; attempt < maxWriteAttempts; attempt++ {
+	for attempt := 0; attempt < s.retry.Attempts; attempt++ {
+		if attempt > 0 {
+			// Another writer got there first: back off with jitter and merge
+			// again on top of what it wrote.
+			if err := s.retry.Wait(ctx, attempt-1); err != nil {
+				return nil, s.mapErr(err)
+			}
+		}
 		c, ver, err := s.read(ctx, k)
 		if err != nil {
 			return nil, err
@@ -186,16 +186,8 @@ func (s *Store) Update(ctx context.Context, k store.Key, fn store.UpdateFunc) (*
 			}
 			return c, nil
 		}
-		// Another writer got there first: back off with full jitter and merge
-		// again on top of what it wrote.
-		d := min(maxBackoff, baseBackoff<<min(attempt, 10))
-		select {
-		case <-time.After(rand.N(d) + time.Millisecond):
-		case <-ctx.Done():
-			return nil, s.mapErr(ctx.Err())
-		}
 	}
-	return nil, fmt.Errorf("%w: %d conflicting writes in a row on %s/%s", store.ErrUnavailable, maxWriteAttempts, k.UserID, k.CourseID)
+	return nil, fmt.Errorf("%w: %d conflicting writes in a row on %s/%s", store.ErrUnavailable, s.retry.Attempts, k.UserID, k.CourseID)
 }
 
 // put writes c if the item is still at version ver (0: absent).

@@ -22,13 +22,17 @@ const DefaultMaxConns = 10
 
 // Store is the PostgreSQL implementation of store.Store.
 type Store struct {
-	pool *pgxpool.Pool
+	pool  *pgxpool.Pool
+	retry store.RetryPolicy
 }
 
 // Options tune Open.
 type Options struct {
 	MaxConns int  // pool size; 0 keeps the URL's pool_max_conns or DefaultMaxConns
 	Migrate  bool // apply schema migrations before returning
+	// Retry bounds the retries of a write that another writer beat to the
+	// row (default: store.DefaultRetry).
+	Retry store.RetryPolicy
 }
 
 // Open connects to the database at url (postgres://...) and, when asked,
@@ -47,7 +51,7 @@ func Open(ctx context.Context, url string, o Options) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("postgres store: %w", err)
 	}
-	s := &Store{pool: pool}
+	s := &Store{pool: pool, retry: o.Retry.OrDefault()}
 	if o.Migrate {
 		if err := s.Init(ctx); err != nil {
 			pool.Close()
@@ -74,16 +78,18 @@ func (s *Store) Get(ctx context.Context, k store.Key) (*progress.Course, error) 
 
 // Update is optimistic: it reads the row and its version, applies fn, and
 // writes only if the version is still the one it read (or, for a new
-// course, only if no row appeared meanwhile); otherwise it reads again.
-// That is two round trips per write in autocommit, where a transaction
-// with a row lock took five, and concurrent writers still never lose one
-// another's changes: every update of a row bumps its version in the
-// database itself (migration 3's trigger), whichever release's statement
-// made it.
+// course, only if no row appeared meanwhile); otherwise it backs off and
+// reads again. That is two round trips per write in autocommit, where a
+// transaction with a row lock took five, and concurrent writers still
+// never lose one another's changes: every update of a row bumps its
+// version in the database itself (migration 3's trigger), whichever
+// release's statement made it.
 func (s *Store) Update(ctx context.Context, k store.Key, fn store.UpdateFunc) (*progress.Course, error) {
-	for attempt := 0; ; attempt++ {
-		if attempt == maxWriteAttempts {
-			return nil, fmt.Errorf("%w: %d concurrent writers kept changing %s/%s", store.ErrUnavailable, attempt, k.UserID, k.CourseID)
+	for attempt := 0; attempt < s.retry.Attempts; attempt++ {
+		if attempt > 0 {
+			if err := s.retry.Wait(ctx, attempt-1); err != nil {
+				return nil, mapErr(err)
+			}
 		}
 		var doc []byte
 		var version int64
@@ -120,11 +126,8 @@ func (s *Store) Update(ctx context.Context, k store.Key, fn store.UpdateFunc) (*
 			return c, nil
 		}
 	}
+	return nil, fmt.Errorf("%w: %d conflicting writes in a row on %s/%s", store.ErrUnavailable, s.retry.Attempts, k.UserID, k.CourseID)
 }
-
-// maxWriteAttempts bounds the retries of one Update under contention; the
-// merge makes every retry cheap and the API's clients retry a 503.
-const maxWriteAttempts = 50
 
 func (s *Store) List(ctx context.Context, userID, after string, limit int) ([]progress.Summary, error) {
 	rows, err := s.pool.Query(ctx, `SELECT summary FROM progress_courses
