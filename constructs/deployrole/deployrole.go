@@ -8,7 +8,6 @@
 package deployrole
 
 import (
-	"fmt"
 	"regexp"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
@@ -70,7 +69,7 @@ func New(scope constructs.Construct, id string, props *Props) *DeployRole {
 	check := propcheck.For("deployrole", id)
 	check.Required(propcheck.P("Repository", props.Repository != ""), propcheck.P("Environment", props.Environment != ""))
 	if !repositoryRE.MatchString(props.Repository) {
-		panic(fmt.Sprintf("%s: Repository %q is not owner/name", check, props.Repository))
+		check.Refuse("Repository %q is not owner/name", props.Repository)
 	}
 	c := constructs.NewConstruct(scope, &id)
 	d := &DeployRole{Construct: c, Provider: props.ExistingProvider}

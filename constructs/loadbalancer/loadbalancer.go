@@ -5,8 +5,6 @@
 package loadbalancer
 
 import (
-	"fmt"
-
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsec2"
 	elbv2 "github.com/aws/aws-cdk-go/awscdk/v2/awselasticloadbalancingv2"
@@ -76,13 +74,13 @@ func New(scope constructs.Construct, id string, props *Props) *LoadBalancer {
 	check.Required(propcheck.P("Vpc", props.Vpc != nil))
 	if props.WAFRateLimitPerIP != 0 && props.WAFRateLimitPerIP < 100 {
 		// WAF's own floor for a rate-based rule.
-		panic(fmt.Sprintf("%s: WAFRateLimitPerIP %d is below WAF's minimum of 100 requests in five minutes", check, props.WAFRateLimitPerIP))
+		check.Refuse("WAFRateLimitPerIP %d is below WAF's minimum of 100 requests in five minutes", props.WAFRateLimitPerIP)
 	}
 	props.Domain.Check(check)
 	if *awscdk.Token_IsUnresolved(awscdk.Stack_Of(scope).Region()) {
 		// Access logs are written by the region's ELB account, which the
 		// bucket policy must name, so the region cannot wait for deploy time.
-		panic(fmt.Sprintf("%s: the stack needs a region (StackProps.Env.Region) for the load balancer's access logs", check))
+		check.Refuse("the stack needs a region (StackProps.Env.Region) for the load balancer's access logs")
 	}
 	c := constructs.NewConstruct(scope, &id)
 	lb := &LoadBalancer{Construct: c, HTTPS: props.Domain.Certificate != nil}

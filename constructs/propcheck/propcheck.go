@@ -1,11 +1,17 @@
 // Package propcheck is how every construct refuses Props it cannot honour:
-// a missing required prop, or two props that contradict each other. Both
-// panic at synthesis with a message naming the construct and the props,
-// because a CDK app has no other way to stop with an error from inside a
-// constructor.
+// a missing required prop, two props that contradict each other, or a
+// value the construct cannot deploy safely. Each panics at synthesis with
+// an *Error naming the construct and the props, because a CDK app has no
+// other way to stop with an error from inside a constructor; an app can
+// recover the *Error and print it as a plain message.
 package propcheck
 
 import "fmt"
+
+// Error is a refusal of a construct's props.
+type Error struct{ Message string }
+
+func (e *Error) Error() string { return e.Message }
 
 // Owner names a construct in messages: "lambdaservice Service".
 type Owner string
@@ -13,11 +19,16 @@ type Owner string
 // For returns the Owner of the construct kind with the given id.
 func For(kind, id string) Owner { return Owner(kind + " " + id) }
 
+// Refuse panics with an *Error: the construct's name, then the message.
+func (o Owner) Refuse(format string, args ...any) {
+	panic(&Error{Message: string(o) + ": " + fmt.Sprintf(format, args...)})
+}
+
 // Required panics unless every named prop is set.
 func (o Owner) Required(props ...Prop) {
 	for _, p := range props {
 		if !p.Set {
-			panic(fmt.Sprintf("%s: %s is required", o, p.Name))
+			o.Refuse("%s is required", p.Name)
 		}
 	}
 }
@@ -29,7 +40,7 @@ func (o Owner) Conflicts(a Prop, others ...Prop) {
 	}
 	for _, b := range others {
 		if b.Set {
-			panic(fmt.Sprintf("%s: %s and %s conflict: give one or the other", o, a.Name, b.Name))
+			o.Refuse("%s and %s conflict: give one or the other", a.Name, b.Name)
 		}
 	}
 }
@@ -37,7 +48,7 @@ func (o Owner) Conflicts(a Prop, others ...Prop) {
 // Needs panics when a is set without b.
 func (o Owner) Needs(a, b Prop) {
 	if a.Set && !b.Set {
-		panic(fmt.Sprintf("%s: %s needs %s", o, a.Name, b.Name))
+		o.Refuse("%s needs %s", a.Name, b.Name)
 	}
 }
 

@@ -10,8 +10,8 @@ func panics(t *testing.T, fn func()) string {
 	var msg string
 	func() {
 		defer func() {
-			if r := recover(); r != nil {
-				msg, _ = r.(string)
+			if e, ok := recover().(*Error); ok {
+				msg = e.Error()
 			}
 		}()
 		fn()
