@@ -8,6 +8,7 @@ import (
 
 	"github.com/progresskit/progresskit/cdk/config"
 	"github.com/progresskit/progresskit/constructs/compliance"
+	"github.com/progresskit/progresskit/constructs/propcheck"
 )
 
 // Built is what Build created, for tests and the cost estimate.
@@ -27,8 +28,18 @@ type Built struct {
 func StackName(env, part string) string { return "Progress-" + env + "-" + part }
 
 // Build reads the env and arch context of app and adds the stacks they
-// select, with the cdk-nag checks applied.
-func Build(app awscdk.App) (*Built, error) {
+// select, with the cdk-nag checks applied. A construct's refusal of its
+// props (propcheck) comes back as the error, not a panic.
+func Build(app awscdk.App) (b *Built, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			refusal, ok := r.(*propcheck.Error)
+			if !ok {
+				panic(r)
+			}
+			b, err = nil, refusal
+		}
+	}()
 	ctx := func(k string) string {
 		v, _ := app.Node().TryGetContext(jsii.String(k)).(string)
 		return v
@@ -51,7 +62,7 @@ func Build(app awscdk.App) (*Built, error) {
 			Tags:        &map[string]*string{"project": jsii.String("progresskit"), "environment": jsii.String(sel.Env)},
 		}
 	}
-	b := &Built{Selection: sel, Arches: arches}
+	b = &Built{Selection: sel, Arches: arches}
 	b.Identity = NewIdentityStack(app, StackName(sel.Env, "Identity"), &IdentityStackProps{
 		StackProps: stackProps("Identity", "user pool and app clients"), Settings: s,
 	})

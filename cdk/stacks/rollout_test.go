@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/assertions"
 	"github.com/aws/jsii-runtime-go"
 
@@ -163,6 +164,21 @@ func TestEc2Rollout(t *testing.T) {
 				})
 			})
 		})
+	}
+}
+
+// cdk.json's ec2MaxInstances of 1 stops synthesis with the construct's
+// reason instead of deploying a group that an update would empty.
+func TestEc2MaxOfOneStopsSynthesis(t *testing.T) {
+	ctx := map[string]any{}
+	raw, _ := json.Marshal(cdkContext)
+	json.Unmarshal(raw, &ctx)
+	sizing := ctx[config.ContextEnvironments].(map[string]any)["dev"].(map[string]any)["sizing"].(map[string]any)
+	sizing["ec2MinInstances"], sizing["ec2MaxInstances"] = 1, 1
+	ctx[config.ContextEnv], ctx[config.ContextArch] = "dev", config.ArchEC2
+	_, err := stacks.Build(awscdk.NewApp(&awscdk.AppProps{Context: &ctx}))
+	if err == nil || !strings.Contains(err.Error(), "Max 1 would leave no instance serving") {
+		t.Fatalf("ec2MaxInstances 1: %v, want the refusal as an error", err)
 	}
 }
 

@@ -38,6 +38,11 @@ const (
 	DefaultCPUTarget    = 60 // percent
 )
 
+// MinMax is the smallest Max the group takes. A rolling update replaces
+// one instance at a time and keeps min(Min, Max-1) in service, starting
+// the replacement first: with Max 1 it would keep none.
+const MinMax = 2
+
 const rootVolumeGiB = 8
 
 // Start-up limits of one instance. The readiness wait is shorter than the
@@ -66,7 +71,8 @@ type Props struct {
 	// Min instances in service.
 	// default: 1
 	Min int
-	// Max instances scaling may add.
+	// Max instances scaling may add; at least MinMax (2), so an update
+	// can start a replacement before it stops an instance.
 	// default: 2
 	Max int
 	// CPUTargetPercent is the average CPU that scaling holds.
@@ -106,6 +112,12 @@ func New(scope constructs.Construct, id string, props *Props) *Ec2Service {
 	check := propcheck.For("ec2service", id)
 	check.Required(propcheck.P("Network", props.Network != nil), propcheck.P("Database", props.Database != nil), propcheck.P("Identity", props.Identity != nil))
 	props.Domain.Check(check)
+	minN := defaults.Int(props.Min, DefaultMin)
+	maxN := max(defaults.Int(props.Max, DefaultMax), minN)
+	if maxN < MinMax {
+		check.Refuse("Max %d would leave no instance serving while an update replaces the only one; "+
+			"set Max to %d or more: the rolling update launches each replacement first, within Max", maxN, MinMax)
+	}
 	c := constructs.NewConstruct(scope, &id)
 	s := &Ec2Service{Construct: c}
 	obs := observability.OrNew(c, props.Observability)
@@ -154,8 +166,6 @@ func New(scope constructs.Construct, id string, props *Props) *Ec2Service {
 			Volume:     awsec2.BlockDeviceVolume_Ebs(jsii.Number(rootVolumeGiB), &awsec2.EbsDeviceOptions{Encrypted: jsii.Bool(true), VolumeType: awsec2.EbsDeviceVolumeType_GP3}),
 		}},
 	})
-	minN := defaults.Int(props.Min, DefaultMin)
-	maxN := max(defaults.Int(props.Max, DefaultMax), minN)
 	s.Group = awsautoscaling.NewAutoScalingGroup(c, jsii.String("Group"), &awsautoscaling.AutoScalingGroupProps{
 		Vpc:            props.Network.Vpc,
 		VpcSubnets:     props.Network.ServiceSubnets,
