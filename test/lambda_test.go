@@ -321,3 +321,74 @@ func TestDeployedBootstrapHasNoFaultInjection(t *testing.T) {
 		}
 	}
 }
+
+// A 500 that the handler answers (here a recovered panic) is a success to
+// Lambda, so the bootstrap reports it itself: one embedded-metric-format
+// line per 5xx, tagged with the version that answered, which the canary's
+// rollback alarm reads. Other answers add no line.
+func TestLambdaHandled500EmitsAMetricForItsVersion(t *testing.T) {
+	opts, err := dynamostore.ParseURL(testenv.DynamoTable(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rt := newRuntimeAPI(t)
+	cmd := exec.Command(bootstrapBin)
+	cmd.Env = append(rt.Env(t.TempDir()), "PATH="+os.Getenv("PATH"), "AWS_LAMBDA_FUNCTION_VERSION=7",
+		settings.Table.Env+"="+opts.Table, settings.Auth.Env+"="+settings.AuthAPIGW, settings.Audience.Env+"="+auth.DevAudience,
+		"AWS_ENDPOINT_URL_DYNAMODB="+testenv.DynamoEndpoint(t), settings.FaultHeaderEnv+"=X-Progress-Fault")
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	client := &http.Client{Transport: &apiGateway{rt: rt, key: devKey}}
+	tok, _ := devTokens(t, "u1")
+	get := func(path string, fault bool) int {
+		req, _ := http.NewRequest("GET", "https://api.example.com"+path, nil)
+		req.Header.Set("Authorization", "Bearer "+tok)
+		if fault {
+			req.Header.Set("X-Progress-Fault", "panic")
+		}
+		res, err := client.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		return res.StatusCode
+	}
+	codes := []int{get("/v1/users/u1/courses", true), get("/healthz", false), get("/v1/users/u1/courses/none", false), get("/v1/users/u1/courses", true)}
+	cmd.Process.Kill()
+	cmd.Wait() // stdout is complete: each line was written before its answer
+	if want := []int{500, 200, 404, 500}; fmt.Sprint(codes) != fmt.Sprint(want) {
+		t.Fatalf("answers %v, want %v\n%s", codes, want, stderr.String())
+	}
+	lines := strings.Split(strings.TrimSpace(stdout.String()), "\n")
+	if len(lines) != 2 {
+		t.Fatalf("%d lines on stdout for two 500s, want 2:\n%s", len(lines), stdout.String())
+	}
+	for _, line := range lines {
+		var emf struct {
+			AWS struct {
+				Timestamp         int64
+				CloudWatchMetrics []struct {
+					Namespace  string
+					Dimensions [][]string
+					Metrics    []struct{ Name, Unit string }
+				}
+			} `json:"_aws"`
+			FunctionName, Version string
+			ServerErrors          float64
+		}
+		if err := json.Unmarshal([]byte(line), &emf); err != nil {
+			t.Fatalf("not JSON: %q", line)
+		}
+		m := emf.AWS.CloudWatchMetrics
+		if len(m) != 1 || m[0].Namespace != settings.MetricNamespace || len(m[0].Metrics) != 1 || m[0].Metrics[0].Name != settings.MetricServerErrors ||
+			fmt.Sprint(m[0].Dimensions) != fmt.Sprint([][]string{{settings.MetricDimensionFunction, settings.MetricDimensionVersion}}) {
+			t.Errorf("metric directive %+v", m)
+		}
+		if emf.FunctionName != "progress" || emf.Version != "7" || emf.ServerErrors != 1 || emf.AWS.Timestamp == 0 {
+			t.Errorf("datapoint %q", line)
+		}
+	}
+}

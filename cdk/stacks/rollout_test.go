@@ -14,6 +14,7 @@ import (
 	"github.com/progresskit/progresskit/constructs/ec2service"
 	"github.com/progresskit/progresskit/constructs/lambdaservice"
 	"github.com/progresskit/progresskit/constructs/observability"
+	"github.com/progresskit/progresskit/service/settings"
 )
 
 // logicalIDs of the resources of typ whose id starts with prefix.
@@ -92,6 +93,22 @@ func TestLambdaRollout(t *testing.T) {
 					t.Errorf("%s threshold %v, want %v%%", id, th, observability.DefaultRolloutErrorRatePercent)
 				}
 			}
+			// The new version's own handled 5xx (the bootstrap's metric,
+			// per function and version) count toward its rollback.
+			check(t, "the version's rollout alarm reads the bootstrap's ServerErrors of that version", func() {
+				tpl.HasResourceProperties(jsii.String("AWS::CloudWatch::Alarm"), map[string]any{
+					"Metrics": assertions.Match_ArrayWith(&[]any{assertions.Match_ObjectLike(&map[string]any{
+						"MetricStat": assertions.Match_ObjectLike(&map[string]any{"Metric": map[string]any{
+							"Namespace":  settings.MetricNamespace,
+							"MetricName": settings.MetricServerErrors,
+							"Dimensions": assertions.Match_ArrayWith(&[]any{
+								map[string]any{"Name": settings.MetricDimensionFunction, "Value": map[string]any{"Ref": assertions.Match_StringLikeRegexp(jsii.String("^ServiceFunction"))}},
+								map[string]any{"Name": settings.MetricDimensionVersion, "Value": map[string]any{"Fn::GetAtt": []any{versions[0], "Version"}}},
+							}),
+						}}),
+					})}),
+				})
+			})
 			check(t, "deployment group with alarms and automatic rollback", func() {
 				tpl.HasResourceProperties(jsii.String("AWS::CodeDeploy::DeploymentGroup"), map[string]any{
 					"DeploymentConfigName": wantConfig[env],

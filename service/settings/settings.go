@@ -74,3 +74,15 @@ const (
 	HealthPath = "/healthz"
 	ReadyPath  = "/readyz"
 )
+
+// The Lambda bootstrap's own metric, in CloudWatch's embedded metric
+// format: one datapoint per answer of 500 or more, per function version.
+// Lambda's Errors metric counts only invocations that failed; a 5xx the
+// handler answered (a recovered panic, a store error) is a success to
+// Lambda, so the Lambda construct's rollout alarm adds this one to it.
+const (
+	MetricNamespace         = "progresskit"
+	MetricServerErrors      = "ServerErrors"
+	MetricDimensionFunction = "FunctionName"
+	MetricDimensionVersion  = "Version"
+)

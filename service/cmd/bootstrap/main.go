@@ -47,7 +47,7 @@ func setup(ctx context.Context, log *slog.Logger, getenv func(string) string) (h
 		return nil, err
 	}
 	opts := append([]api.Option{api.WithLogger(log)}, faultOptions(log, getenv)...)
-	return api.New(st, authn, opts...), nil
+	return serverErrors(api.New(st, authn, opts...), os.Stdout, getenv("AWS_LAMBDA_FUNCTION_NAME"), getenv("AWS_LAMBDA_FUNCTION_VERSION")), nil
 }
 
 // authorizerClaims reads the JWT authorizer's claims from the event that
