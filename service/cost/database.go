@@ -1,10 +1,8 @@
 package cost
 
 import (
-	"cmp"
 	"fmt"
 	"math"
-	"sort"
 )
 
 // Assumptions of the database capacity model, named so they can be read
@@ -48,52 +46,68 @@ func databaseRequestsPerSecond(class string, writeRatio float64) float64 {
 	return c.VCPUs * c.Baseline * DatabaseStatementsPerSecondPerVCPU * TargetUtilisation / perRequest
 }
 
+// rdsOption is a priced class and the monthly requests it sustains.
+type rdsOption struct {
+	class         string
+	usd, capacity float64
+}
+
+// databaseCapacity is the monthly requests class sustains at the scaling
+// target at writeRatio; 0 for a class with no capacity figure.
+func (m *Model) databaseCapacity(class string, writeRatio float64) float64 {
+	return math.Round(databaseRequestsPerSecond(class, writeRatio) * m.Hours * 3600)
+}
+
+// cheapestClass is the cheapest priced class whose capacity passes ok (ties
+// by name, so the answer does not depend on map order); "" when none does.
+func (m *Model) cheapestClass(writeRatio float64, ok func(capacity float64) bool) string {
+	var best rdsOption
+	for _, c := range m.P.RDSClasses() {
+		o := rdsOption{c, m.P.RDSInstanceHour[c].USD, m.databaseCapacity(c, writeRatio)}
+		if o.capacity == 0 || !ok(o.capacity) {
+			continue
+		}
+		if best.class == "" || o.usd < best.usd {
+			best = o
+		}
+	}
+	return best.class
+}
+
 // databaseStep is the RDS class to move to next from class, and the
-// monthly requests at which the current one is at the scaling target: the
-// cheapest class in the region that sustains more. An empty class means
+// monthly requests at which class is at the scaling target. The step must
+// carry the traffic it is taken at: below capacity that is class's own
+// capacity, so the cheapest class that sustains more; past it, today's
+// traffic, so the cheapest class that sustains that. An empty class means
 // none in the catalogue does.
 func (m *Model) databaseStep(class string, t Traffic) (next string, atRequests float64) {
-	current := databaseRequestsPerSecond(class, t.WriteRatio)
-	if current == 0 {
+	atRequests = m.databaseCapacity(class, t.WriteRatio)
+	if atRequests == 0 {
 		return "", 0
 	}
-	atRequests = math.Round(current * m.Hours * 3600)
-	type option struct {
-		class    string
-		usd, rps float64
-	}
-	var larger []option
-	for _, c := range m.P.RDSClasses() {
-		if rps := databaseRequestsPerSecond(c, t.WriteRatio); rps > current {
-			larger = append(larger, option{c, m.P.RDSInstanceHour[c].USD, rps})
-		}
-	}
-	if len(larger) == 0 {
-		return "", atRequests
-	}
-	sort.Slice(larger, func(i, j int) bool {
-		if larger[i].usd != larger[j].usd {
-			return larger[i].usd < larger[j].usd
-		}
-		return larger[i].class < larger[j].class
+	next = m.cheapestClass(t.WriteRatio, func(capacity float64) bool {
+		return capacity > atRequests && capacity >= t.RequestsPerMonth
 	})
-	return larger[0].class, atRequests
+	return next, atRequests
 }
 
 // databaseScale fills sc's database step for class at traffic t.
 func (m *Model) databaseScale(sc *Scale, class string, t Traffic) {
 	next, at := m.databaseStep(class, t)
-	switch {
-	case at == 0:
+	if at == 0 {
 		sc.Database = fmt.Sprintf("no capacity figure for RDS class %s, so the model does not step it", class)
-	case next == "":
-		sc.DatabaseNextStepAtRequests = at
-		sc.Database = fmt.Sprintf("%s is the largest class in the catalogue; beyond it, a read replica or DynamoDB", class)
-	default:
-		sc.DatabaseNextStep, sc.DatabaseNextStepAtRequests = next, at
+		return
 	}
-	if at > 0 && t.RequestsPerMonth > at {
-		sc.Database = fmt.Sprintf("%s is past its sustained capacity (%s requests/month at %.0f%% writes): move to %s now",
-			class, Human(at), t.WriteRatio*100, cmp.Or(next, "a larger class"))
+	sc.DatabaseNextStep, sc.DatabaseNextStepAtRequests = next, at
+	past := t.RequestsPerMonth > at
+	switch {
+	case past && next != "":
+		sc.Database = fmt.Sprintf("%s is past its sustained capacity (%s requests/month at %.0f%% writes): move to %s now, the cheapest class that sustains %s",
+			class, Human(at), t.WriteRatio*100, next, Human(t.RequestsPerMonth))
+	case past:
+		sc.Database = fmt.Sprintf("%s is past its sustained capacity (%s requests/month at %.0f%% writes) and no class in the catalogue sustains %s: beyond the largest, a read replica or DynamoDB",
+			class, Human(at), t.WriteRatio*100, Human(t.RequestsPerMonth))
+	case next == "":
+		sc.Database = fmt.Sprintf("%s is the largest class in the catalogue; beyond it, a read replica or DynamoDB", class)
 	}
 }

@@ -116,9 +116,10 @@ func TestScaleShowsTheSteps(t *testing.T) {
 	}
 	// db.t3.small sustains 2 vCPU × 20% baseline × 1500 statements/s ×
 	// 0.6 = 360 statements/s; at half writes a request is 1.5 statements,
-	// so 240 requests/s, 240 × 730 × 3600 a month. db.t3.medium and
+	// so 240 requests/s, 240 × 730 × 3600 a month. Below that the step
+	// must carry the current class's capacity: db.t3.medium and
 	// db.t4g.medium have the same baseline, so the cheapest class that
-	// sustains more is db.t4g.large ($0.129 an hour, 30% baseline).
+	// sustains more is db.t4g.large ($0.129 an hour, 30% baseline: 360/s).
 	if e.DatabaseNextStep != "db.t4g.large" || e.DatabaseNextStepAtRequests != 240*730*3600 || e.Database != "" {
 		t.Errorf("database next step %q at %v, note %q", e.DatabaseNextStep, e.DatabaseNextStepAtRequests, e.Database)
 	}
@@ -130,15 +131,39 @@ func TestScaleShowsTheSteps(t *testing.T) {
 	}
 }
 
-// A class past its capacity says to move now; the largest class says so.
+// A class past its capacity says to move now, to a class that carries
+// today's traffic; the largest class says so.
 func TestDatabaseStepAtTheEdges(t *testing.T) {
 	m := model(t, "us-east-1")
+	// At half writes a request is 1.5 statements. 1e9 requests a month is
+	// 1e9 / (730 × 3600) = 380.5 requests/s, past db.t3.small's 240. The
+	// large burstables sustain 2 vCPU × 30% × 1500 × 0.6 / 1.5 = 360/s,
+	// 360 × 730 × 3600 = 946,080,000 a month: short. db.m6g.large sustains
+	// 2 × 1500 × 0.6 / 1.5 = 1200/s for $0.159, under db.m7g.large's $0.168.
 	busy := Traffic{RequestsPerMonth: 1e9, WriteRatio: 0.5, AvgResponseBytes: 1500, PeakToAverage: 1}
 	var sc Scale
 	m.databaseScale(&sc, "db.t3.small", busy)
-	if sc.DatabaseNextStep != "db.t4g.large" || !strings.Contains(sc.Database, "db.t3.small is past its sustained capacity") ||
-		!strings.Contains(sc.Database, "move to db.t4g.large now") {
+	if sc.DatabaseNextStep != "db.m6g.large" || sc.DatabaseNextStepAtRequests != 240*730*3600 ||
+		!strings.Contains(sc.Database, "db.t3.small is past its sustained capacity") || !strings.Contains(sc.Database, "move to db.m6g.large now") {
 		t.Errorf("overloaded class: %+v", sc)
+	}
+	// Exactly db.t4g.large's capacity is carried by it; one more request is not.
+	for _, c := range []struct {
+		requests float64
+		want     string
+	}{{946080000, "db.t4g.large"}, {946080001, "db.m6g.large"}} {
+		sc = Scale{}
+		m.databaseScale(&sc, "db.t3.small", Traffic{RequestsPerMonth: c.requests, WriteRatio: 0.5})
+		if sc.DatabaseNextStep != c.want {
+			t.Errorf("at %.0f requests: step %q, want %q", c.requests, sc.DatabaseNextStep, c.want)
+		}
+	}
+	// The largest classes sustain 8 vCPU × 1500 × 0.6 / 1.5 = 4800/s,
+	// 4800 × 730 × 3600 = 12.6144B a month: none carries 20B.
+	sc = Scale{}
+	m.databaseScale(&sc, "db.t3.small", Traffic{RequestsPerMonth: 20e9, WriteRatio: 0.5})
+	if sc.DatabaseNextStep != "" || !strings.Contains(sc.Database, "no class in the catalogue sustains 20B") {
+		t.Errorf("traffic no class carries: %+v", sc)
 	}
 	// 8 vCPU × 1500 × 0.6 = 7200 statements/s, all reads: 7200 requests/s.
 	sc = Scale{}

@@ -18,9 +18,11 @@ type Scale struct {
 	NextStep           string  `json:"nextStep,omitempty"`
 	NextStepAtRequests float64 `json:"nextStepAtRequestsPerMonth,omitempty"`
 	// DatabaseNextStep is the RDS class to move to (the cheapest in the
-	// region that sustains more) and DatabaseNextStepAtRequests the
-	// monthly requests at which the current class reaches the scaling
-	// target; see DatabaseStatementsPerSecondPerVCPU.
+	// region that sustains more than the current class and, once traffic
+	// is past the current class, that sustains the traffic) and
+	// DatabaseNextStepAtRequests the monthly requests at which the current
+	// class reaches the scaling target; see
+	// DatabaseStatementsPerSecondPerVCPU.
 	DatabaseNextStep           string  `json:"databaseNextStep,omitempty"`
 	DatabaseNextStepAtRequests float64 `json:"databaseNextStepAtRequestsPerMonth,omitempty"`
 	// Database is a note on the class: past its capacity, or the largest.
