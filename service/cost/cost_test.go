@@ -82,8 +82,8 @@ func TestFargateLineItems(t *testing.T) {
 	busy.RequestsPerMonth = 2000 * 730 * 3600
 	eb := model(t, "us-east-1").Fargate(busy, small)
 	near(t, "tasks capped at 4", item(t, eb, "Fargate tasks (arm64)"), 4*7.20875)
-	if len(eb.Notes) == 0 || !strings.Contains(eb.Notes[0], "more than the maximum") {
-		t.Errorf("no note that peak load exceeds the maximum: %v", eb.Notes)
+	if len(eb.CannotCarry) == 0 || !strings.Contains(eb.CannotCarry[0], "more than the maximum") {
+		t.Errorf("peak load past the maximum is not said to be more than Fargate carries: %v", eb.CannotCarry)
 	}
 }
 
@@ -104,6 +104,62 @@ func TestEC2LineItems(t *testing.T) {
 	if _, err := m.EC2(tenMillion, Sizing{EC2InstanceType: "t4g.small", RDSClass: "db.r7g.large"}); err == nil || !strings.Contains(err.Error(), "nearest known: db.m7g.large") {
 		t.Errorf("unknown class: %v", err)
 	}
+}
+
+// As instances are scaled to the traffic, so is the database: the estimate
+// is priced on the cheapest class that sustains it, and says which class
+// was configured. Hand-computed in us-east-1 at half writes.
+func TestEC2PricesAClassThatSustainsTheTraffic(t *testing.T) {
+	m := model(t, "us-east-1")
+	busy := tenMillion
+	busy.RequestsPerMonth = 1e9
+	e, err := m.EC2(busy, small)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// db.t4g.micro sustains 2 × 10% × 1500 × 0.6 / 1.5 = 120 requests/s,
+	// 315M a month; 1e9 is 380.5/s, past the large burstables' 360/s, so
+	// db.m6g.large (1200/s): 730 × $0.159.
+	near(t, "db.m6g.large: 730 × $0.159", item(t, e, "RDS PostgreSQL instance"), 116.07)
+	if d := detail(t, e, "RDS PostgreSQL instance"); !strings.HasPrefix(d, "db.m6g.large (configured db.t4g.micro sustains only 315M requests/month)") {
+		t.Errorf("the line does not name the priced and the configured class: %q", d)
+	}
+	// One t4g.small (480/s at the target) $12.264, ALB $16.425 + 2000 GB ×
+	// $0.008 = $16.00 of LCUs, RDS $116.07, 20 GB gp3 $2.30, 3 public
+	// addresses $10.95, 600 GB of logs $300.
+	near(t, "EC2 total at 1e9", e.TotalUSD, 474.009)
+	near(t, "Total, behind the plot and the crossovers", m.Total(ArchEC2, tenMillion, small, 1e9), 474.009)
+	near(t, "below capacity the configured class stays", item(t, mustEC2(t, m, tenMillion, small), "RDS PostgreSQL instance"), 11.68)
+
+	// 20B a month: no class sustains it (the largest, 4800/s, carry
+	// 12.6B), so the estimate is priced on the largest and cheapest of
+	// them, db.m6g.2xlarge: 730 × $0.636.
+	busy.RequestsPerMonth = 20e9
+	e = mustEC2(t, m, busy, small)
+	near(t, "db.m6g.2xlarge: 730 × $0.636", item(t, e, "RDS PostgreSQL instance"), 464.28)
+	if d := detail(t, e, "RDS PostgreSQL instance"); !strings.HasPrefix(d, "db.m6g.2xlarge (configured db.t4g.micro") {
+		t.Errorf("past every class, the line %q", d)
+	}
+}
+
+func mustEC2(t *testing.T, m *Model, tr Traffic, s Sizing) Estimate {
+	t.Helper()
+	e, err := m.EC2(tr, s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return e
+}
+
+func detail(t *testing.T, e Estimate, name string) string {
+	t.Helper()
+	for _, it := range e.Items {
+		if it.Name == name {
+			return it.Detail
+		}
+	}
+	t.Fatalf("%s has no line %q", e.Arch, name)
+	return ""
 }
 
 func TestRequestUnits(t *testing.T) {

@@ -91,6 +91,36 @@ func (m *Model) databaseStep(class string, t Traffic) (next string, atRequests f
 	return next, atRequests
 }
 
+// databaseClass is the RDS class an estimate at t is priced on, as EC2
+// instances are scaled to the traffic: configured while it sustains the
+// traffic (or has no capacity figure to judge by), else the cheapest class
+// that does. When none does it is the largest, and short says so.
+func (m *Model) databaseClass(configured string, t Traffic) (class, short string) {
+	next, at := m.databaseStep(configured, t)
+	switch {
+	case at == 0 || t.RequestsPerMonth <= at:
+		return configured, ""
+	case next != "":
+		return next, ""
+	}
+	class = m.largestClass(configured, t.WriteRatio)
+	return class, fmt.Sprintf("no RDS class in the catalogue sustains %s requests/month at %.0f%% writes; priced on the largest, %s, which sustains %s",
+		Human(t.RequestsPerMonth), t.WriteRatio*100, class, Human(m.databaseCapacity(class, t.WriteRatio)))
+}
+
+// largestClass is the class with the most capacity: configured when it has
+// as much as any, else the cheapest of those that do.
+func (m *Model) largestClass(configured string, writeRatio float64) string {
+	most := 0.0
+	for _, c := range m.P.RDSClasses() {
+		most = max(most, m.databaseCapacity(c, writeRatio))
+	}
+	if m.databaseCapacity(configured, writeRatio) == most {
+		return configured
+	}
+	return m.cheapestClass(writeRatio, func(capacity float64) bool { return capacity == most })
+}
+
 // databaseScale fills sc's database step for class at traffic t.
 func (m *Model) databaseScale(sc *Scale, class string, t Traffic) {
 	next, at := m.databaseStep(class, t)
@@ -102,7 +132,7 @@ func (m *Model) databaseScale(sc *Scale, class string, t Traffic) {
 	past := t.RequestsPerMonth > at
 	switch {
 	case past && next != "":
-		sc.Database = fmt.Sprintf("%s is past its sustained capacity (%s requests/month at %.0f%% writes): move to %s now, the cheapest class that sustains %s",
+		sc.Database = fmt.Sprintf("%s is past its sustained capacity (%s requests/month at %.0f%% writes): move to %s now, the cheapest class that sustains %s (the estimate is priced on it)",
 			class, Human(at), t.WriteRatio*100, next, Human(t.RequestsPerMonth))
 	case past:
 		sc.Database = fmt.Sprintf("%s is past its sustained capacity (%s requests/month at %.0f%% writes) and no class in the catalogue sustains %s: beyond the largest, a read replica or DynamoDB",

@@ -92,12 +92,22 @@ type Item struct {
 
 // Estimate is one architecture's monthly cost.
 type Estimate struct {
-	Arch     string   `json:"arch"`
-	Region   string   `json:"region"`
-	Items    []Item   `json:"items"`
-	TotalUSD float64  `json:"totalUSD"`
-	Notes    []string `json:"notes,omitempty"`
-	Scale    *Scale   `json:"scale,omitempty"`
+	Arch     string  `json:"arch"`
+	Region   string  `json:"region"`
+	Items    []Item  `json:"items"`
+	TotalUSD float64 `json:"totalUSD"`
+	// ConfiguredRDSClass is the sizing's RDS class and RDSClass the class
+	// the estimate is priced on: the configured one while it sustains the
+	// traffic, else the cheapest that does, as instances are scaled to the
+	// traffic. EC2 estimates only.
+	ConfiguredRDSClass string   `json:"configuredRdsClass,omitempty"`
+	RDSClass           string   `json:"rdsClass,omitempty"`
+	Notes              []string `json:"notes,omitempty"`
+	// CannotCarry says why the architecture cannot carry the traffic at
+	// this sizing even at its largest: peak load past the maximum tasks or
+	// instances, or no RDS class in the catalogue that sustains it.
+	CannotCarry []string `json:"cannotCarry,omitempty"`
+	Scale       *Scale   `json:"scale,omitempty"`
 }
 
 func (e *Estimate) add(cat, name string, usd float64, detail string, args ...any) {
@@ -188,7 +198,7 @@ func (m *Model) instances(e *Estimate, t Traffic, vcpus float64, minN, maxN int,
 	n := min(max(need, float64(max(minN, 1))), float64(max(maxN, minN, 1)))
 	peak := math.Ceil(m.avgRPS(t) * max(t.PeakToAverage, 1) / capacity)
 	if peak > float64(max(maxN, minN, 1)) {
-		e.Notes = append(e.Notes, fmt.Sprintf("peak load needs %.0f %s, more than the maximum of %d", peak, what, max(maxN, minN)))
+		e.CannotCarry = append(e.CannotCarry, fmt.Sprintf("peak load needs %.0f %s, more than the maximum of %d", peak, what, max(maxN, minN)))
 	}
 	return n
 }
@@ -236,6 +246,9 @@ func (m *Model) Fargate(t Traffic, s Sizing) Estimate {
 	return e
 }
 
+// multiAZNote marks a figure doubled for a Multi-AZ standby.
+var multiAZNote = map[bool]string{true: " × 2 (Multi-AZ)", false: ""}
+
 // EC2 estimates ALB + EC2 Auto Scaling group + RDS PostgreSQL.
 func (m *Model) EC2(t Traffic, s Sizing) (Estimate, error) {
 	e := Estimate{Arch: ArchEC2, Region: m.Region}
@@ -243,8 +256,7 @@ func (m *Model) EC2(t Traffic, s Sizing) (Estimate, error) {
 	if err != nil {
 		return e, err
 	}
-	rdsHour, err := m.P.rdsHour(s.RDSClass)
-	if err != nil {
+	if _, err := m.P.rdsHour(s.RDSClass); err != nil {
 		return e, err
 	}
 	vcpus, ok := ec2VCPUs[s.EC2InstanceType]
@@ -258,11 +270,13 @@ func (m *Model) EC2(t Traffic, s Sizing) (Estimate, error) {
 	if s.MultiAZ {
 		azs = 2
 	}
-	e.add(CatDatabase, "RDS PostgreSQL instance", azs*m.Hours*rdsHour, "%s × %.0f h × $%.4f%s", s.RDSClass, m.Hours, rdsHour, map[bool]string{true: " × 2 (Multi-AZ)", false: ""}[s.MultiAZ])
+	if err := m.rdsInstance(&e, t, s, azs); err != nil {
+		return e, err
+	}
 	m.discount(&e, Reserved, "EC2 instances", m.P.EC2Reserved)
 	m.discount(&e, Reserved, "RDS PostgreSQL instance", m.P.RDSReserved)
 	e.add(CatStorage, "RDS storage (gp3)", azs*float64(s.RDSStorageGiB)*m.P.RDSStorageGBMonth.USD, "%d GB × $%.3f%s; backups up to the storage size are free",
-		s.RDSStorageGiB, m.P.RDSStorageGBMonth.USD, map[bool]string{true: " × 2 (Multi-AZ)", false: ""}[s.MultiAZ])
+		s.RDSStorageGiB, m.P.RDSStorageGBMonth.USD, multiAZNote[s.MultiAZ])
 	publicInstances := n
 	if s.NATGateways > 0 {
 		publicInstances = 0
@@ -270,6 +284,26 @@ func (m *Model) EC2(t Traffic, s Sizing) (Estimate, error) {
 	m.network(&e, albPublicIPs+publicInstances, s)
 	m.logs(&e, t)
 	return e, nil
+}
+
+// rdsInstance adds the RDS instance line, priced on the class that
+// sustains t rather than the configured one when that falls short.
+func (m *Model) rdsInstance(e *Estimate, t Traffic, s Sizing, azs float64) error {
+	class, short := m.databaseClass(s.RDSClass, t)
+	hour, err := m.P.rdsHour(class)
+	if err != nil {
+		return err
+	}
+	e.ConfiguredRDSClass, e.RDSClass = s.RDSClass, class
+	if short != "" {
+		e.CannotCarry = append(e.CannotCarry, short)
+	}
+	shown := class
+	if class != s.RDSClass {
+		shown = fmt.Sprintf("%s (configured %s sustains only %s requests/month)", class, s.RDSClass, Human(m.databaseCapacity(s.RDSClass, t.WriteRatio)))
+	}
+	e.add(CatDatabase, "RDS PostgreSQL instance", azs*m.Hours*hour, "%s × %.0f h × $%.4f%s", shown, m.Hours, hour, multiAZNote[s.MultiAZ])
+	return nil
 }
 
 // All estimates every architecture.

@@ -70,6 +70,9 @@ func WriteTable(w io.Writer, all []Estimate) error {
 		for _, n := range e.Notes {
 			fmt.Fprintf(w, "note (%s): %s\n", e.Arch, n)
 		}
+		for _, c := range e.CannotCarry {
+			fmt.Fprintf(w, "cannot carry the traffic (%s): %s\n", e.Arch, c)
+		}
 	}
 	return nil
 }

@@ -43,6 +43,36 @@ func TestCostJSONGolden(t *testing.T) {
 	}
 }
 
+// At 1e9 requests a month prod's db.t4g.micro (315M at half writes) is
+// past its capacity: the estimate is priced on db.m6g.large, the cheapest
+// class that sustains the traffic, and names both.
+func TestCostPricesTheDatabaseTheTrafficNeeds(t *testing.T) {
+	out, stderr, code := runCmd(t, "cost", "--cdk-json", "../../../cdk.json", "--env", "prod", "--region", "us-east-1", "--requests", "1e9", "--format", "json")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	var doc struct {
+		Estimates []map[string]any `json:"estimates"`
+	}
+	if err := json.Unmarshal([]byte(out), &doc); err != nil {
+		t.Fatal(err)
+	}
+	ec2 := doc.Estimates[2]
+	// Two t4g.small $24.528, ALB $16.425 + $16.00, db.m6g.large Multi-AZ
+	// 2 × 730 × $0.159 = $232.14, storage $4.60, 4 addresses $14.60, logs
+	// $300: $608.293, where db.t4g.micro's $23.36 gave $399.51.
+	if ec2["configuredRdsClass"] != "db.t4g.micro" || ec2["rdsClass"] != "db.m6g.large" {
+		t.Errorf("classes: configured %v, priced %v", ec2["configuredRdsClass"], ec2["rdsClass"])
+	}
+	if total, _ := ec2["totalUSD"].(float64); total < 608.29 || total > 608.30 {
+		t.Errorf("EC2 total $%v, want $608.293", ec2["totalUSD"])
+	}
+	out, _, _ = runCmd(t, "cost", "recommend", "--cdk-json", "../../../cdk.json", "--env", "prod", "--requests", "1e9", "--relational")
+	if !strings.HasPrefix(out, "Pick ec2.") || !strings.Contains(out, "$608.29/month") {
+		t.Errorf("recommend prices EC2 + RDS on a class too small:\n%s", out)
+	}
+}
+
 func TestCostBreakevenJSON(t *testing.T) {
 	out, stderr, code := runCmd(t, "cost", "breakeven", "--cdk-json", "../../../cdk.json", "--rds-class", "db.t3.micro", "--write-ratio", "0.5", "--format", "json")
 	if code != 0 {
