@@ -253,6 +253,58 @@ func TestRecommend(t *testing.T) {
 	}
 }
 
+// An architecture that cannot carry the traffic is not recommended, and the
+// reasons say why; the one recommended is priced as it would run.
+func TestRecommendOnlyWhatCarriesTheLoad(t *testing.T) {
+	m := model(t, "us-east-1")
+	at := func(requests float64) Traffic { tr := tenMillion; tr.RequestsPerMonth = requests; return tr }
+	// Roomy instances: 1-vCPU tasks carry 400/s each and c7g.2xlarge
+	// 3200/s, so at 20B a month (7610/s) Fargate needs 20 of its 100
+	// tasks and EC2 3 of 10 instances; only the database falls short
+	// (the largest classes sustain 12.6B).
+	spikyAt := func(requests float64) Traffic { tr := at(requests); tr.PeakToAverage = 20; return tr }
+	oneTask := small
+	oneTask.FargateMaxTasks = 1
+	roomy := small
+	roomy.FargateCPU, roomy.FargateMemoryMiB, roomy.FargateMaxTasks = 1024, 2048, 100
+	roomy.EC2InstanceType, roomy.EC2Max = "c7g.2xlarge", 10
+	cases := []struct {
+		name       string
+		t          Traffic
+		s          Sizing
+		relational bool
+		want       string
+		mentions   []string
+	}{
+		// 2B a month is 761/s; 0.25-vCPU tasks carry 100/s at most, so
+		// Fargate needs 8 of its 4.
+		{"Fargate past its maximum", at(2e9), small, false, ArchLambda, []string{"only DynamoDB architecture", "more than the maximum of 4"}},
+		{"relational, no RDS class sustains it", at(20e9), roomy, true, ArchFargate, []string{"Relational needs point to EC2", "no RDS class in the catalogue sustains 20B"}},
+		// EC2 + RDS at 1e9 on db.m6g.large, not db.t4g.micro: $474.01 (see
+		// TestEC2PricesAClassThatSustainsTheTraffic).
+		{"relational, priced on the class it needs", at(1e9), small, true, ArchEC2, []string{"$474.01/month"}},
+		// One 0.25-vCPU task carries a 100/s peak. At 5M a month and peaks
+		// 20× the average (38/s) it does; at the ~25M crossover (190/s)
+		// it does not.
+		{"a crossover Fargate cannot reach", spikyAt(5e6), oneTask, false, ArchLambda, []string{"though Fargate cannot carry that traffic"}},
+	}
+	for _, c := range cases {
+		r, err := m.Recommend(c.t, c.s, c.relational)
+		if err != nil {
+			t.Fatal(err)
+		}
+		all := strings.Join(r.Reasons, "\n")
+		if r.Arch != c.want {
+			t.Errorf("%s: picked %q, want %q:\n%s", c.name, r.Arch, c.want, all)
+		}
+		for _, want := range c.mentions {
+			if !strings.Contains(all, want) {
+				t.Errorf("%s: the reasons do not say %q:\n%s", c.name, want, all)
+			}
+		}
+	}
+}
+
 func TestRegions(t *testing.T) {
 	tbl, err := LoadTable()
 	if err != nil {

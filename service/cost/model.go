@@ -110,6 +110,10 @@ type Estimate struct {
 	Scale       *Scale   `json:"scale,omitempty"`
 }
 
+// Carries reports whether the architecture carries the traffic at this
+// sizing.
+func (e Estimate) Carries() bool { return len(e.CannotCarry) == 0 }
+
 func (e *Estimate) add(cat, name string, usd float64, detail string, args ...any) {
 	e.Items = append(e.Items, Item{Category: cat, Name: name, USD: usd, Detail: fmt.Sprintf(detail, args...)})
 	e.TotalUSD += usd

@@ -3,6 +3,7 @@ package cost
 import (
 	"fmt"
 	"math"
+	"strings"
 )
 
 // SpikyPeakToAverage is where traffic counts as spiky: Lambda's per-request
@@ -25,54 +26,125 @@ type Recommendation struct {
 	LambdaFargateCrossover float64 `json:"lambdaFargateCrossoverRequests"`
 }
 
-// Recommend applies the rules: relational needs → EC2 + RDS; low or spiky
-// traffic → Lambda + DynamoDB; sustained high traffic → Fargate + DynamoDB.
+// archNames are the architectures as reasons name them.
+var archNames = map[string]string{
+	ArchLambda:  "Lambda + DynamoDB",
+	ArchFargate: "Fargate + DynamoDB",
+	ArchEC2:     "EC2 + RDS PostgreSQL",
+}
+
+// Recommend applies the rules to the architectures that carry the traffic:
+// relational needs → EC2 + RDS; low or spiky traffic → Lambda + DynamoDB;
+// sustained high traffic → Fargate + DynamoDB. One that cannot carry it is
+// left out, and the reasons say why.
 func (m *Model) Recommend(t Traffic, s Sizing, relational bool) (Recommendation, error) {
 	all, err := m.All(t, s)
 	if err != nil {
 		return Recommendation{}, err
 	}
-	cost := map[string]float64{}
+	est := map[string]Estimate{}
 	for _, e := range all {
-		cost[e.Arch] = e.TotalUSD
+		est[e.Arch] = e
 	}
 	cross := m.Crossover(ArchLambda, ArchFargate, t, s, SearchLo, SearchHi)
 	r := Recommendation{Estimates: all, LambdaFargateCrossover: cross}
 	req := fmt.Sprintf("%s requests/month", Human(t.RequestsPerMonth))
 	switch {
-	case relational:
+	case relational && est[ArchEC2].Carries():
 		r.Arch = ArchEC2
-		r.Reasons = []string{
-			fmt.Sprintf("Relational needs (reporting joins, SQL analysts) → EC2 + RDS PostgreSQL: $%.2f/month at %s; progress is jsonb rows analysts can query.", cost[ArchEC2], req),
-			fmt.Sprintf("For comparison, Lambda + DynamoDB would cost $%.2f and Fargate + DynamoDB $%.2f.", cost[ArchLambda], cost[ArchFargate]),
-		}
-	case cross == 0 || t.RequestsPerMonth < cross:
-		r.Arch = ArchLambda
-		r.Reasons = []string{
-			fmt.Sprintf("Low traffic → Lambda + DynamoDB: $%.2f/month at %s, against $%.2f for Fargate and $%.2f for EC2 + RDS.", cost[ArchLambda], req, cost[ArchFargate], cost[ArchEC2]),
-			crossLine(cross),
-		}
-	case t.PeakToAverage >= SpikyPeakToAverage && cost[ArchLambda] <= 1.25*cost[ArchFargate]:
-		r.Arch = ArchLambda
-		r.Reasons = []string{
-			fmt.Sprintf("Spiky traffic (peak %.0f× the average) → Lambda + DynamoDB: $%.2f/month at %s, within 25%% of Fargate's $%.2f, with no capacity to size for the peaks.", t.PeakToAverage, cost[ArchLambda], req, cost[ArchFargate]),
-			crossLine(cross),
+		r.Reasons = []string{fmt.Sprintf("Relational needs (reporting joins, SQL analysts) → EC2 + RDS PostgreSQL: $%.2f/month at %s; progress is jsonb rows analysts can query.", est[ArchEC2].TotalUSD, req)}
+		if others := costsOf(est, ArchLambda, ArchFargate); others != "" {
+			r.Reasons = append(r.Reasons, "For comparison: "+others+".")
 		}
 	default:
-		r.Arch = ArchFargate
-		r.Reasons = []string{
-			fmt.Sprintf("Sustained high traffic → Fargate + DynamoDB: $%.2f/month at %s, against $%.2f for Lambda.", cost[ArchFargate], req, cost[ArchLambda]),
-			crossLine(cross),
-		}
+		r.Arch, r.Reasons = m.dynamoPick(t, s, est, cross, req)
 	}
+	// The pick's own reason first, then what was left out and why.
+	r.Reasons = append(r.Reasons[:1], append(leftOut(est, req, relational), r.Reasons[1:]...)...)
 	return r, nil
 }
 
-func crossLine(cross float64) string {
+// dynamoPick chooses between the DynamoDB architectures that carry the
+// traffic; "" when neither does.
+func (m *Model) dynamoPick(t Traffic, s Sizing, est map[string]Estimate, cross float64, req string) (string, []string) {
+	lambda, fargate := est[ArchLambda], est[ArchFargate]
+	if !lambda.Carries() || !fargate.Carries() {
+		return onlyCarrier(lambda, fargate, req)
+	}
+	switch {
+	case cross == 0 || t.RequestsPerMonth < cross:
+		return ArchLambda, []string{
+			fmt.Sprintf("Low traffic → Lambda + DynamoDB: $%.2f/month at %s, against %s.", lambda.TotalUSD, req, costsOf(est, ArchFargate, ArchEC2)),
+			m.crossLine(cross, t, s),
+		}
+	case t.PeakToAverage >= SpikyPeakToAverage && lambda.TotalUSD <= 1.25*fargate.TotalUSD:
+		return ArchLambda, []string{
+			fmt.Sprintf("Spiky traffic (peak %.0f× the average) → Lambda + DynamoDB: $%.2f/month at %s, within 25%% of Fargate's $%.2f, with no capacity to size for the peaks.", t.PeakToAverage, lambda.TotalUSD, req, fargate.TotalUSD),
+			m.crossLine(cross, t, s),
+		}
+	default:
+		return ArchFargate, []string{
+			fmt.Sprintf("Sustained high traffic → Fargate + DynamoDB: $%.2f/month at %s, against $%.2f for Lambda.", fargate.TotalUSD, req, lambda.TotalUSD),
+			m.crossLine(cross, t, s),
+		}
+	}
+}
+
+// onlyCarrier picks whichever of two architectures carries the traffic
+// when the other cannot; "" when neither does.
+func onlyCarrier(a, b Estimate, req string) (string, []string) {
+	only := a
+	if !a.Carries() {
+		only = b
+	}
+	if !only.Carries() {
+		return "", []string{fmt.Sprintf("No architecture carries %s at this sizing: raise the maxima or the sizes.", req)}
+	}
+	return only.Arch, []string{fmt.Sprintf("%s is the only DynamoDB architecture that carries %s at this sizing: $%.2f/month.", archNames[only.Arch], req, only.TotalUSD)}
+}
+
+// costsOf lists the monthly cost of those of arches that carry the
+// traffic: "$80.03 for Fargate + DynamoDB and $89.83 for EC2 + RDS
+// PostgreSQL".
+func costsOf(est map[string]Estimate, arches ...string) string {
+	var parts []string
+	for _, a := range arches {
+		if e := est[a]; e.Carries() {
+			parts = append(parts, fmt.Sprintf("$%.2f for %s", e.TotalUSD, archNames[a]))
+		}
+	}
+	return strings.Join(parts, " and ")
+}
+
+// leftOut is a reason for each architecture that cannot carry the traffic.
+func leftOut(est map[string]Estimate, req string, relational bool) []string {
+	var out []string
+	for _, a := range Arches {
+		e := est[a]
+		if e.Carries() {
+			continue
+		}
+		lead := archNames[a]
+		if a == ArchEC2 && relational {
+			lead = "Relational needs point to " + lead + ", but it"
+		}
+		out = append(out, fmt.Sprintf("%s cannot carry %s at this sizing: %s.", lead, req, strings.Join(e.CannotCarry, "; ")))
+	}
+	return out
+}
+
+// crossLine says where Lambda stops being cheaper than Fargate, and whether
+// Fargate at this sizing could carry the traffic there.
+func (m *Model) crossLine(cross float64, t Traffic, s Sizing) string {
 	if cross == 0 {
 		return fmt.Sprintf("Lambda stays cheaper than Fargate up to %s requests/month at this sizing.", Human(SearchHi))
 	}
-	return fmt.Sprintf("Lambda + HTTP API stops being cheaper than Fargate + ALB at about %s requests/month at this sizing.", Human(cross))
+	line := fmt.Sprintf("Lambda + HTTP API stops being cheaper than Fargate + ALB at about %s requests/month at this sizing", Human(cross))
+	t.RequestsPerMonth = cross
+	if !m.Fargate(t, s).Carries() {
+		line += ", though Fargate cannot carry that traffic at this sizing"
+	}
+	return line + "."
 }
 
 // Human prints 1234567 as 1.23M.

@@ -197,7 +197,9 @@ func runCostRecommend(args []string, stdout, stderr io.Writer) error {
 	if *c.format == "json" {
 		return writeJSON(stdout, r)
 	}
-	fmt.Fprintf(stdout, "Pick %s.\n", r.Arch)
+	if r.Arch != "" { // "": nothing carries the traffic, and the reasons say why
+		fmt.Fprintf(stdout, "Pick %s.\n", r.Arch)
+	}
 	for _, line := range r.Reasons {
 		fmt.Fprintln(stdout, line)
 	}
