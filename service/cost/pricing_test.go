@@ -76,7 +76,7 @@ func TestOwnPricesOverrideOneFigure(t *testing.T) {
 	}
 	near(t, "overridden db.t3.small", item(t, e, "RDS PostgreSQL instance"), 730*0.05)
 	near(t, "everything else kept", item(t, e, "EC2 instances"), 730*0.0168)
-	if p := m.P.RDSInstanceHour["db.t3.small"]; !p.Verified || p.Source != "our negotiated rate" {
+	if p := m.P.RDSInstanceHour["db.t3.small"]; !p.Verified || p.Source != file+": our negotiated rate" {
 		t.Errorf("the override's source and verified flag are lost: %+v", p)
 	}
 	os.WriteFile(file, []byte(`{"regions":{"us-east-1":{"rdsInstanceHr":{}}}}`), 0o644)
@@ -86,6 +86,32 @@ func TestOwnPricesOverrideOneFigure(t *testing.T) {
 	os.WriteFile(file, []byte(`{"regions":{"mars-1":{"albHour":{"usd":1,"source":"x","date":"2026-11-01"}}}}`), 0o644)
 	if _, err := NewModelWith("mars-1", file); err == nil {
 		t.Error("an incomplete new region was accepted")
+	}
+}
+
+// A figure from a prices file says it came from that file: a usd alone
+// does not inherit the catalogue's source, date or verified flag.
+func TestOwnPricesSayTheyCameFromTheFile(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "ours.json")
+	os.WriteFile(file, []byte(`{"regions":{"us-east-1":{"albHour":{"usd":0.03},"ec2InstanceHour":{"t4g.small":{"usd":0.015,"date":"2026-12-01"}}}}}`), 0o644)
+	m, err := NewModelWith("us-east-1", file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ours := file + ": your prices file"
+	if got, want := m.P.ALBHour, (Price{USD: 0.03, Source: ours}); got != want {
+		t.Errorf("usd alone: %+v, want %+v", got, want)
+	}
+	if got, want := m.P.EC2InstanceHour["t4g.small"], (Price{USD: 0.015, Source: ours, Date: "2026-12-01"}); got != want {
+		t.Errorf("per-class usd and date: %+v, want %+v", got, want)
+	}
+	catalogue := model(t, "us-east-1").P
+	if m.P.ALBLCUHour != catalogue.ALBLCUHour || m.P.EC2InstanceHour["t4g.micro"] != catalogue.EC2InstanceHour["t4g.micro"] {
+		t.Errorf("a figure the file does not give lost the catalogue's provenance: %+v", m.P.ALBLCUHour)
+	}
+	os.WriteFile(file, []byte(`{"regions":{"us-east-1":{"albHour":{"verified":true}}}}`), 0o644)
+	if _, err := NewModelWith("us-east-1", file); err == nil || !strings.Contains(err.Error(), "us-east-1.albHour has no usd") {
+		t.Errorf("a figure without usd, which would mark the catalogue's price verified: %v", err)
 	}
 }
 

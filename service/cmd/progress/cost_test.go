@@ -134,7 +134,7 @@ func TestCostPricingAndOwnPrices(t *testing.T) {
 	found := false
 	for _, f := range figs {
 		if f.Name == "albHour" {
-			found = f.USD == 1 && f.Verified && f.Source == "ours"
+			found = f.USD == 1 && f.Verified && f.Source == file+": ours"
 		}
 		if f.Source == "" || f.Date == "" {
 			t.Errorf("%s has no source or date", f.Name)
@@ -146,5 +146,32 @@ func TestCostPricingAndOwnPrices(t *testing.T) {
 	errb.Reset()
 	if code := run(context.Background(), []string{"cost", "--pricing", "spot", "--cdk-json", "../../../cdk.json"}, &out, &errb); code == 0 || !strings.Contains(errb.String(), "on-demand, reserved, savings-plan") {
 		t.Errorf("an unknown --pricing: exit %d %q", code, errb.String())
+	}
+}
+
+// 'cost prices --prices' shows a figure the file gives as the file's: its
+// path in the source, its own date (none here) and verified flag (false).
+func TestCostPricesShowsWhereOwnFiguresCameFrom(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "ours.json")
+	os.WriteFile(file, []byte(`{"regions":{"us-east-1":{"albHour":{"usd":0.03}}}}`), 0o644)
+	out, stderr, code := runCmd(t, "cost", "prices", "--region", "us-east-1", "--prices", file, "--format", "json")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	var figs []cost.Figure
+	if err := json.Unmarshal([]byte(out), &figs); err != nil {
+		t.Fatal(err)
+	}
+	want := cost.Figure{Region: "us-east-1", Name: "albHour", Price: cost.Price{USD: 0.03, Source: file + ": your prices file"}}
+	for _, f := range figs {
+		if f.Name == "albHour" && f != want {
+			t.Errorf("albHour listed as %+v, want %+v", f, want)
+		}
+	}
+	out, _, _ = runCmd(t, "cost", "prices", "--region", "us-east-1", "--prices", file)
+	for _, line := range strings.Split(out, "\n") {
+		if strings.Contains(line, "albHour ") && (!strings.Contains(line, file+": your prices file") || strings.Contains(line, "2026-")) {
+			t.Errorf("the table's albHour row: %q", line)
+		}
 	}
 }
