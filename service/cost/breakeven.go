@@ -19,6 +19,17 @@ type BreakEven struct {
 	SingleUnitUSDPerMillion float64 `json:"singleUnitWriteUSDPerMillionOps"`
 	SingleUnitBreakEvenOps  float64 `json:"singleUnitWriteBreakEvenOpsPerMonth"`
 	WhyTheTwoDiffer         string  `json:"whyTheTwoDiffer"`
+	// RDSSustainedOpsPerMonth is what the class sustains at the write
+	// ratio (see DatabaseStatementsPerSecondPerVCPU): past it the class is
+	// too small, so a break-even beyond it compares DynamoDB with a
+	// database that could not carry the load. 0: no capacity figure.
+	RDSSustainedOpsPerMonth float64 `json:"rdsSustainedOpsPerMonth,omitempty"`
+}
+
+// PastCapacity reports whether a break-even lies beyond what the class
+// sustains.
+func (b BreakEven) PastCapacity() bool {
+	return b.RDSSustainedOpsPerMonth > 0 && max(b.BreakEvenOpsPerMonth, b.SingleUnitBreakEvenOps) > b.RDSSustainedOpsPerMonth
 }
 
 // whyTheyDiffer is the one line breakeven prints beside both figures.
@@ -45,6 +56,7 @@ func (m *Model) RDSBreakEven(class string, writeRatio, itemBytes float64) (Break
 	b.SingleUnitUSDPerMillion = round6(single)
 	b.SingleUnitBreakEvenOps = math.Round(hour * m.Hours / single * 1e6)
 	b.WhyTheTwoDiffer = whyTheyDiffer
+	b.RDSSustainedOpsPerMonth = m.databaseCapacity(class, writeRatio)
 	return b, nil
 }
 

@@ -188,8 +188,10 @@ func TestRDSBreakEven(t *testing.T) {
 	// $0.018 × 730 = $13.14; per million ops 0.5×(0.625 + 0.125) + 0.5×0.125 = $0.4375;
 	// 13.14 / 0.4375 × 1e6 = 30,034,286. Counting one write unit per write:
 	// 0.5×0.625 + 0.5×0.125 = $0.375, and 13.14 / 0.375 × 1e6 = 35,040,000.
+	// The class sustains 2 × 10% × 1500 × 0.6 / 1.5 = 120 requests/s,
+	// 315,360,000 a month: well past both.
 	want := BreakEven{RDSClass: "db.t3.micro", WriteRatio: 0.5, Pricing: OnDemand, RDSMonthlyUSD: 13.14, DynamoUSDPerMillion: 0.4375, BreakEvenOpsPerMonth: 30034286,
-		SingleUnitUSDPerMillion: 0.375, SingleUnitBreakEvenOps: 35040000, WhyTheTwoDiffer: whyTheyDiffer}
+		SingleUnitUSDPerMillion: 0.375, SingleUnitBreakEvenOps: 35040000, WhyTheTwoDiffer: whyTheyDiffer, RDSSustainedOpsPerMonth: 315360000}
 	if b != want {
 		t.Fatalf("got %+v, want %+v", b, want)
 	}

@@ -177,6 +177,10 @@ func runCostBreakeven(args []string, stdout, stderr io.Writer) error {
 		"Lambda + HTTP API stops being cheaper than Fargate + ALB at %s requests/month (env %s sizing).\n",
 		b.RDSClass, b.RDSMonthlyUSD, m.Hours, b.Pricing, b.DynamoUSDPerMillion, b.WriteRatio, cost.Human(b.BreakEvenOpsPerMonth),
 		b.SingleUnitUSDPerMillion, cost.Human(b.SingleUnitBreakEvenOps), b.WhyTheTwoDiffer, cost.Human(cross), *c.env)
+	if b.PastCapacity() {
+		fmt.Fprintf(stdout, "But %s sustains only %s operations/month at this write ratio: before it breaks even it is too small, so compare DynamoDB with a larger class.\n",
+			b.RDSClass, cost.Human(b.RDSSustainedOpsPerMonth))
+	}
 	return nil
 }
 
