@@ -6,6 +6,8 @@ import (
 	"io/fs"
 	"net"
 	"net/http"
+	"net/url"
+	"strings"
 
 	"github.com/progresskit/progresskit/service/progress"
 )
@@ -51,10 +53,14 @@ func securityHeaders(next http.Handler) http.Handler {
 }
 
 // tokenHandler hands a dev token to a page on this machine only: the
-// demo's stand-in for a sign-in.
+// demo's stand-in for a sign-in. A loopback peer is not enough: a page on
+// another site can point its own name at 127.0.0.1 (DNS rebinding) and
+// reach this port from the browser, so the name it used (Host) and the
+// page's origin (Origin, sent on cross-origin requests) must be loopback
+// too.
 func tokenHandler(w http.ResponseWriter, r *http.Request, mint Minter) {
 	w.Header().Set("Cache-Control", "no-store")
-	if !fromLoopback(r) {
+	if !fromLoopback(r) || !loopbackHost(r.Host) || !loopbackOrigin(r.Header.Values("Origin")) {
 		writeJSON(w, http.StatusForbidden, map[string]string{"error": "demo tokens are only for this machine"})
 		return
 	}
@@ -78,6 +84,39 @@ func fromLoopback(r *http.Request) bool {
 	}
 	ip := net.ParseIP(host)
 	return ip != nil && ip.IsLoopback()
+}
+
+// loopbackHost reports whether hostport (a Host header: name or IP, with
+// or without a port) names this machine: localhost or a loopback IP.
+func loopbackHost(hostport string) bool {
+	host := hostport
+	if h, _, err := net.SplitHostPort(hostport); err == nil {
+		host = h
+	} else if strings.HasPrefix(hostport, "[") && strings.HasSuffix(hostport, "]") {
+		host = hostport[1 : len(hostport)-1]
+	}
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+// loopbackOrigin reports whether the request carries no Origin (a
+// same-origin GET sends none) or exactly one naming a loopback page.
+func loopbackOrigin(origins []string) bool {
+	switch len(origins) {
+	case 0:
+		return true
+	case 1:
+	default:
+		return false
+	}
+	u, err := url.Parse(origins[0])
+	if err != nil || u.Scheme != "http" && u.Scheme != "https" || u.User != nil || u.Path != "" || u.RawQuery != "" || u.Fragment != "" || u.Opaque != "" {
+		return false
+	}
+	return loopbackHost(u.Host)
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {

@@ -11,10 +11,21 @@ import (
 
 func mint(user string) (string, error) { return "token-for-" + user, nil }
 
+// get requests target as the demo page on this machine does: from remote,
+// to Host 127.0.0.1:8080, with no Origin (a same-origin GET sends none).
 func get(t *testing.T, h http.Handler, target, remote string) *http.Response {
+	t.Helper()
+	return getWith(t, h, target, remote, "127.0.0.1:8080", "")
+}
+
+func getWith(t *testing.T, h http.Handler, target, remote, host, origin string) *http.Response {
 	t.Helper()
 	req := httptest.NewRequest(http.MethodGet, target, nil)
 	req.RemoteAddr = remote
+	req.Host = host
+	if origin != "" {
+		req.Header.Set("Origin", origin)
+	}
 	rec := httptest.NewRecorder()
 	h.ServeHTTP(rec, req)
 	return rec.Result()
@@ -42,6 +53,45 @@ func TestTokensOnlyForThisMachine(t *testing.T) {
 			t.Errorf("user %q: %d", user, res.StatusCode)
 		}
 	}
+}
+
+// DNS rebinding: a page on another site that points its own name at
+// 127.0.0.1 reaches the server from loopback, but its requests still name
+// that site in Host (and, for a cross-origin fetch, in Origin).
+func TestTokensRefuseOtherSitesReachingThisMachine(t *testing.T) {
+	h := Handler(mint)
+	const remote = "127.0.0.1:5000"
+	ok := func(host, origin string) {
+		t.Helper()
+		res := getWith(t, h, TokenPath+"?user=learner-1", remote, host, origin)
+		var body struct{ Token string }
+		json.NewDecoder(res.Body).Decode(&body)
+		if res.StatusCode != http.StatusOK || body.Token != "token-for-learner-1" {
+			t.Errorf("Host %q Origin %q: %d %+v, want a token", host, origin, res.StatusCode, body)
+		}
+	}
+	refused := func(host, origin string) {
+		t.Helper()
+		res := getWith(t, h, TokenPath+"?user=learner-1", remote, host, origin)
+		b, _ := io.ReadAll(res.Body)
+		if res.StatusCode != http.StatusForbidden || strings.Contains(string(b), "token-for") {
+			t.Errorf("Host %q Origin %q: %d %s, want 403 and no token", host, origin, res.StatusCode, b)
+		}
+	}
+	for _, host := range []string{"localhost", "localhost:8080", "LocalHost:8080", "127.0.0.1", "127.0.0.1:8080", "127.4.5.6:80", "[::1]", "[::1]:8080"} {
+		ok(host, "")
+	}
+	for _, origin := range []string{"http://localhost:8080", "http://127.0.0.1:8080", "http://[::1]:8080", "https://localhost", "http://127.0.0.1"} {
+		ok("127.0.0.1:8080", origin)
+	}
+	for _, host := range []string{"evil.example", "evil.example:8080", "localhost.evil.example", "127.0.0.1.evil.example:8080", "192.168.1.20:8080", "0.0.0.0:8080", "", "[::1"} {
+		refused(host, "")
+	}
+	for _, origin := range []string{"http://evil.example", "http://evil.example:8080", "https://localhost.evil.example", "null", "file://", "http://192.168.1.20:8080", "ftp://127.0.0.1", "http://user@evil.example", "http://user@127.0.0.1:8080", "http://127.0.0.1:8080/demo/", "http://127.0.0.1:8080?x"} {
+		refused("127.0.0.1:8080", origin)
+	}
+	// The rebinding page itself: its name in both.
+	refused("evil.example:8080", "http://evil.example:8080")
 }
 
 func TestThePageAndItsScriptAreServedUnderAStrictPolicy(t *testing.T) {
