@@ -2,6 +2,9 @@ package stacks_test
 
 import (
 	"encoding/json"
+	"reflect"
+	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -199,11 +202,64 @@ func TestEc2MaxOfOneStopsSynthesis(t *testing.T) {
 	}
 }
 
+// bootstrapRoleARN matches the ARN of a CDK bootstrap role (default
+// qualifier) of stack's account and region, as cfnString renders it; the
+// group is the role's kind, e.g. "deploy" or "lookup".
+func bootstrapRoleARN(stack awscdk.Stack) *regexp.Regexp {
+	pseudo := func(v *string, name string) string {
+		if *awscdk.Token_IsUnresolved(v) {
+			return "${" + name + "}"
+		}
+		return *v
+	}
+	partition := regexp.QuoteMeta(pseudo(stack.Partition(), "AWS::Partition"))
+	account := regexp.QuoteMeta(pseudo(stack.Account(), "AWS::AccountId"))
+	region := regexp.QuoteMeta(pseudo(stack.Region(), "AWS::Region"))
+	return regexp.MustCompile(`^arn:` + partition + `:iam::` + account + `:role/cdk-hnb659fds-([a-z][a-z-]*)-role-` + account + `-` + region + `$`)
+}
+
+// cfnString renders a template string value: a literal, or an Fn::Join of
+// literals and Refs, each Ref as ${Name}. Anything else renders as its
+// JSON, which no ARN pattern matches.
+func cfnString(v any) string {
+	if s, ok := v.(string); ok {
+		return s
+	}
+	if m, ok := v.(map[string]any); ok && len(m) == 1 {
+		if ref, ok := m["Ref"].(string); ok {
+			return "${" + ref + "}"
+		}
+		if j, ok := m["Fn::Join"].([]any); ok && len(j) == 2 {
+			sep, ok1 := j[0].(string)
+			parts, ok2 := j[1].([]any)
+			if ok1 && ok2 {
+				out := make([]string, len(parts))
+				for i, p := range parts {
+					out[i] = cfnString(p)
+				}
+				return strings.Join(out, sep)
+			}
+		}
+	}
+	raw, _ := json.Marshal(v)
+	return string(raw)
+}
+
+// asList is a policy field that may be one value or a list of them.
+func asList(v any) []any {
+	if l, ok := v.([]any); ok {
+		return l
+	}
+	return []any{v}
+}
+
 func jsonNumber(n int) string { b, _ := json.Marshal(n); return string(b) }
 
 // The Ci stack exists only with githubRepository, and its roles are
 // trusted by exactly one repository and environment (or its pull
-// requests), with no wildcard, and may only assume CDK bootstrap roles.
+// requests), with no wildcard; the deploy role may assume exactly the CDK
+// deploy, file-publishing, image-publishing and lookup bootstrap roles, the
+// diff role exactly the lookup role.
 func TestCiStack(t *testing.T) {
 	if b := build(t, "prod", config.ArchLambda); b.Ci != nil {
 		t.Fatal("a Ci stack without githubRepository")
@@ -227,7 +283,14 @@ func TestCiStack(t *testing.T) {
 				t.Errorf("%d OIDC providers, want %d", n, wantProviders)
 			}
 			subjects := map[string]bool{}
+			roleSubject := map[string]string{}
 			for id, r := range resources(tpl, "AWS::IAM::Role") {
+				// Only the policies checked below may grant a role anything.
+				for _, k := range []string{"Policies", "ManagedPolicyArns", "PermissionsBoundary"} {
+					if v, ok := props(r)[k]; ok {
+						t.Errorf("%s has %s %v", id, k, v)
+					}
+				}
 				doc := props(r)["AssumeRolePolicyDocument"].(map[string]any)
 				raw, _ := json.Marshal(doc)
 				if strings.Contains(string(raw), "StringLike") || strings.Contains(string(raw), "*") {
@@ -238,7 +301,12 @@ func TestCiStack(t *testing.T) {
 					if eq["token.actions.githubusercontent.com:aud"] != "sts.amazonaws.com" {
 						t.Errorf("%s: audience %v", id, eq)
 					}
-					subjects[eq["token.actions.githubusercontent.com:sub"].(string)] = true
+					sub := eq["token.actions.githubusercontent.com:sub"].(string)
+					subjects[sub] = true
+					if prev, ok := roleSubject[id]; ok && prev != sub {
+						t.Errorf("%s trusts both %s and %s", id, prev, sub)
+					}
+					roleSubject[id] = sub
 				}
 			}
 			for _, want := range []string{"repo:" + repo + ":environment:prod", "repo:" + repo + ":pull_request"} {
@@ -246,14 +314,51 @@ func TestCiStack(t *testing.T) {
 					t.Errorf("no role trusts %s; subjects %v", want, subjects)
 				}
 			}
+			// Which bootstrap roles each role may assume, by the subject it
+			// trusts: a pull request must never reach the deploy or
+			// publishing roles, so the kinds are compared exactly.
+			bootstrapRole := bootstrapRoleARN(b.Ci.Stack)
+			assumes := map[string][]string{}
 			for id, p := range resources(tpl, "AWS::IAM::Policy") {
+				attached, _ := props(p)["Roles"].([]any)
+				if len(attached) != 1 {
+					t.Errorf("%s is attached to %v, want one role", id, attached)
+					continue
+				}
+				ref, _ := attached[0].(map[string]any)
+				role, _ := ref["Ref"].(string)
+				sub, ok := roleSubject[role]
+				if !ok {
+					t.Errorf("%s is attached to %v, not to a role trusted by GitHub", id, attached[0])
+					continue
+				}
 				for _, st := range props(p)["PolicyDocument"].(map[string]any)["Statement"].([]any) {
 					s := st.(map[string]any)
-					raw, _ := json.Marshal(s["Resource"])
-					if s["Action"] != "sts:AssumeRole" || !strings.Contains(string(raw), ":role/cdk-hnb659fds-") {
-						t.Errorf("%s allows %v on %s; want only sts:AssumeRole on CDK bootstrap roles", id, s["Action"], raw)
+					raw, _ := json.Marshal(s)
+					if len(s) != 3 || s["Effect"] != "Allow" || s["Action"] != "sts:AssumeRole" {
+						t.Errorf("%s: %s; want only Effect Allow, Action sts:AssumeRole and Resource", id, raw)
+						continue
+					}
+					for _, r := range asList(s["Resource"]) {
+						arn := cfnString(r)
+						m := bootstrapRole.FindStringSubmatch(arn)
+						if m == nil {
+							t.Errorf("%s allows sts:AssumeRole on %s, not a CDK bootstrap role of this account and region (%s)", id, arn, bootstrapRole)
+							continue
+						}
+						assumes[sub] = append(assumes[sub], m[1])
 					}
 				}
+			}
+			for sub := range assumes {
+				slices.Sort(assumes[sub])
+			}
+			want := map[string][]string{
+				"repo:" + repo + ":environment:prod": {"deploy", "file-publishing", "image-publishing", "lookup"},
+				"repo:" + repo + ":pull_request":     {"lookup"},
+			}
+			if !reflect.DeepEqual(assumes, want) {
+				t.Errorf("bootstrap roles each role may assume, by trusted subject:\n got  %v\n want %v", assumes, want)
 			}
 			for _, m := range *assertions.Annotations_FromStack(b.Ci.Stack).FindError(jsii.String("*"), assertions.Match_StringLikeRegexp(jsii.String("AwsSolutions-.*"))) {
 				t.Errorf("cdk-nag: %s %v", *m.Id, m.Entry.Data)
