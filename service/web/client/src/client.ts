@@ -41,6 +41,14 @@ export interface ClientOptions {
   autoSync?: boolean;
   /** Default: true. False holds events in the queue, as when the device is offline. */
   online?: boolean;
+  /**
+   * Where the runtime says the network is back (an "online" event), so
+   * that with autoSync the queue is sent then, not at the next backoff
+   * retry, which after a long outage is up to a minute away. Default:
+   * globalThis where it has addEventListener (a browser window or worker);
+   * null for none.
+   */
+  connectivity?: Pick<EventTarget, "addEventListener" | "removeEventListener"> | null;
   /** Defaults: Math.random, Date.now, UUIDv7, setTimeout. */
   random?: () => number;
   now?: () => number;
@@ -94,6 +102,10 @@ function defaultStore(): QueueStore {
   return typeof indexedDB === "undefined" ? new MemoryStore() : new IndexedDBStore();
 }
 
+function defaultConnectivity(): ClientOptions["connectivity"] {
+  return typeof globalThis.addEventListener === "function" ? globalThis : null;
+}
+
 /**
  * One learner's progress on one device. Create it, call load() for the
  * courses shown, record() what the learner does, and subscribe() to
@@ -121,6 +133,7 @@ export class ProgressClient {
   private lastError: SyncStatus["error"];
   private syncing: Promise<SyncResult> | undefined;
   private rerun = false;
+  private readonly connectivity: ClientOptions["connectivity"];
 
   constructor(opts: ClientOptions) {
     if (!ID_PATTERN.test(opts.userId)) throw new InvalidActivity("userId", ID_RULE);
@@ -141,7 +154,19 @@ export class ProgressClient {
     this.loaded = this.store.pending(this.userId).then((q) => {
       this.queue = q;
     });
+    this.connectivity = opts.autoSync === false ? null : opts.connectivity === undefined ? defaultConnectivity() : opts.connectivity;
+    this.connectivity?.addEventListener("online", this.networkBack);
   }
+
+  private readonly networkBack = (): void => {
+    if (!this.online || this.queue.length === 0) return;
+    // A run still in flight began while the network was down and ends by
+    // scheduling a backoff retry: send again once it has.
+    void (this.syncing ?? Promise.resolve()).then(() => {
+      if (this.online && this.queue.length > 0) return this.sync();
+      return undefined;
+    });
+  };
 
   private now(): number {
     return (this.opts.now ?? Date.now)();
@@ -291,9 +316,10 @@ export class ProgressClient {
     this.retryAt = undefined;
   }
 
-  /** Stops the retry timer; the queue stays in the store. */
+  /** Stops the retry timer and listening for the network; the queue stays in the store. */
   close(): void {
     this.cancelRetry();
+    this.connectivity?.removeEventListener("online", this.networkBack);
     this.listeners.clear();
   }
 

@@ -197,3 +197,76 @@ test("a learner's queue is not another learner's", async () => {
   await bob.load(COURSE);
   assert.equal(bob.pending().length, 0);
 });
+
+// Backoff grows while the network is down, to a minute; the runtime's
+// "online" event says when it is back, and the queue goes then.
+test("with autoSync, the network's return sends the queue at once, not at the next backoff retry", async () => {
+  const server = new FakeServer();
+  const network = new EventTarget();
+  type Timer = { fn: () => void; ms: number; cleared: boolean };
+  const timers: Timer[] = [];
+  const c = client(server, {
+    autoSync: true,
+    connectivity: network,
+    setTimer: (fn, ms) => {
+      const t = { fn, ms, cleared: false };
+      timers.push(t);
+      return t;
+    },
+    clearTimer: (h) => {
+      (h as Timer).cleared = true;
+    },
+  });
+  const sent = new Promise<void>((resolve) =>
+    c.subscribe((e) => e.type === "status" && e.status.pending === 0 && e.status.error === undefined && resolve()),
+  );
+  server.fail("network", 3);
+  await c.record(COURSE, { lessonId: "l1", type: "complete" });
+  await c.sync(); // the run record() started: it fails and schedules a retry
+  for (let i = 0; i < 2; i++) {
+    timers.at(-1)!.fn();
+    await c.sync();
+  }
+  assert.equal(timers.length, 3);
+  assert.equal(server.accepted().length, 0);
+  const waiting = timers.at(-1)!;
+  assert.equal(c.status().pending, 1);
+
+  network.dispatchEvent(new Event("online"));
+  await within(2000, sent, "the queue was not sent when the network came back");
+  assert.deepEqual(server.accepted(), ["e-000001"]);
+  assert.ok(waiting.cleared, "the backoff retry is still scheduled");
+  assert.equal(c.status().retryAt, undefined);
+});
+
+test("the network's return sends nothing while the app holds events", async () => {
+  const server = new FakeServer();
+  const network = new EventTarget();
+  const c = client(server, { autoSync: true, connectivity: network, online: false });
+  await c.record(COURSE, { lessonId: "l1", type: "complete" });
+  network.dispatchEvent(new Event("online"));
+  assert.equal((await c.sync()).pending, 1);
+  assert.equal(server.posts.length, 0, "sent while the app holds events");
+});
+
+test("the client listens for the network's return only with autoSync, and stops on close()", () => {
+  const listening = new Set<unknown>();
+  const network = {
+    addEventListener: (type: string, fn: unknown) => type === "online" && listening.add(fn),
+    removeEventListener: (type: string, fn: unknown) => type === "online" && listening.delete(fn),
+  } as unknown as EventTarget;
+  client(new FakeServer(), { connectivity: network });
+  assert.equal(listening.size, 0, "listening without autoSync");
+  const c = client(new FakeServer(), { autoSync: true, connectivity: network });
+  assert.equal(listening.size, 1);
+  c.close();
+  assert.equal(listening.size, 0, "still listening after close()");
+});
+
+function within<T>(ms: number, p: Promise<T>, message: string): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(message)), ms);
+  });
+  return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
+}

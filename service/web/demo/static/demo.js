@@ -280,7 +280,7 @@ var ID_RULE = "must be 1 to 128 of A-Z a-z 0-9 . _ - : @";
 var DEVICE_PATTERN = /^[a-z0-9\-]{1,32}$/;
 var DEVICE_RULE = "must be 1 to 32 of a-z 0-9 -";
 
-// node_modules/uuid/dist/stringify.js
+// ../../../../main/service/web/client/node_modules/uuid/dist/stringify.js
 var byteToHex = [];
 for (let i = 0; i < 256; ++i) {
   byteToHex.push((i + 256).toString(16).slice(1));
@@ -289,13 +289,13 @@ function unsafeStringify(arr, offset = 0) {
   return (byteToHex[arr[offset + 0]] + byteToHex[arr[offset + 1]] + byteToHex[arr[offset + 2]] + byteToHex[arr[offset + 3]] + "-" + byteToHex[arr[offset + 4]] + byteToHex[arr[offset + 5]] + "-" + byteToHex[arr[offset + 6]] + byteToHex[arr[offset + 7]] + "-" + byteToHex[arr[offset + 8]] + byteToHex[arr[offset + 9]] + "-" + byteToHex[arr[offset + 10]] + byteToHex[arr[offset + 11]] + byteToHex[arr[offset + 12]] + byteToHex[arr[offset + 13]] + byteToHex[arr[offset + 14]] + byteToHex[arr[offset + 15]]).toLowerCase();
 }
 
-// node_modules/uuid/dist/rng.js
+// ../../../../main/service/web/client/node_modules/uuid/dist/rng.js
 var rnds8 = new Uint8Array(16);
 function rng() {
   return crypto.getRandomValues(rnds8);
 }
 
-// node_modules/uuid/dist/v7.js
+// ../../../../main/service/web/client/node_modules/uuid/dist/v7.js
 var _state = {};
 function v7(options, buf, offset) {
   let bytes;
@@ -370,6 +370,9 @@ var InvalidActivity = class extends TypeError {
 function defaultStore() {
   return typeof indexedDB === "undefined" ? new MemoryStore() : new IndexedDBStore();
 }
+function defaultConnectivity() {
+  return typeof globalThis.addEventListener === "function" ? globalThis : null;
+}
 var ProgressClient = class {
   api;
   userId;
@@ -392,6 +395,7 @@ var ProgressClient = class {
   lastError;
   syncing;
   rerun = false;
+  connectivity;
   constructor(opts) {
     if (!ID_PATTERN.test(opts.userId)) throw new InvalidActivity("userId", ID_RULE);
     if (!DEVICE_PATTERN.test(opts.device)) throw new InvalidActivity("device", DEVICE_RULE);
@@ -411,7 +415,16 @@ var ProgressClient = class {
     this.loaded = this.store.pending(this.userId).then((q) => {
       this.queue = q;
     });
+    this.connectivity = opts.autoSync === false ? null : opts.connectivity === void 0 ? defaultConnectivity() : opts.connectivity;
+    this.connectivity?.addEventListener("online", this.networkBack);
   }
+  networkBack = () => {
+    if (!this.online || this.queue.length === 0) return;
+    void (this.syncing ?? Promise.resolve()).then(() => {
+      if (this.online && this.queue.length > 0) return this.sync();
+      return void 0;
+    });
+  };
   now() {
     return (this.opts.now ?? Date.now)();
   }
@@ -544,9 +557,10 @@ var ProgressClient = class {
     this.timer = void 0;
     this.retryAt = void 0;
   }
-  /** Stops the retry timer; the queue stays in the store. */
+  /** Stops the retry timer and listening for the network; the queue stays in the store. */
   close() {
     this.cancelRetry();
+    this.connectivity?.removeEventListener("online", this.networkBack);
     this.listeners.clear();
   }
   /**
