@@ -13,9 +13,11 @@ const chromium = "/usr/bin/chromium"
 
 // The demo in a real browser (test/browser/demo.mjs with playwright-core):
 // two contexts are two devices of one learner; one goes offline, reloads,
-// comes back; both converge with the server; a reset on one clears the
-// other, whose late offline events bring nothing back. DEMO_SCREENSHOT
-// names where the side-by-side screenshot goes (make demo-screenshot).
+// comes back; later its network is cut while it records, and it sends its
+// queue by itself when the network returns; both converge with the server
+// each time; a reset on one clears the other, whose late offline events
+// bring nothing back. DEMO_SCREENSHOT names where the side-by-side
+// screenshot goes (make demo-screenshot).
 func TestDemoInABrowser(t *testing.T) {
 	if _, err := os.Stat("../node_modules/playwright-core"); err != nil {
 		t.Fatal("playwright-core is not installed: run 'make tools'")

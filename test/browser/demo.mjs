@@ -1,5 +1,6 @@
 // The demo in a real browser: two browser contexts are two devices of one
-// learner, one of them offline for a while. Run by TestDemoInABrowser
+// learner, one of them offline for a while, first by its Offline box and
+// then by losing its network (Playwright's context.setOffline). Run by TestDemoInABrowser
 // (test/demo_test.go), which starts the server; alone:
 //   DEMO_URL=http://127.0.0.1:8080 CHROMIUM=/usr/bin/chromium node test/browser/demo.mjs
 // Prints each step on stderr; exits non-zero on the first failed check.
@@ -24,12 +25,12 @@ try {
   await browser.close();
 }
 
-async function device(name) {
+async function device(name, query = "") {
   const context = await browser.newContext({ viewport: { width: 460, height: 820 } });
   const page = await context.newPage();
   page.setDefaultTimeout(TIMEOUT);
   page.on("pageerror", (err) => console.error(`demo: page error on ${name}: ${err.message}`));
-  await page.goto(`${base}/demo/?device=${name}&user=${user}&poll=250`);
+  await page.goto(`${base}/demo/?device=${name}&user=${user}&poll=250${query}`);
   await waitText(page, "sync", "synced");
   return page;
 }
@@ -72,7 +73,9 @@ function pageView(page) {
 }
 
 async function run() {
-  const a = await device("web");
+  // A's retry timer waits 30 s to 60 s after a first failure, beyond every
+  // wait here: in step 5 only the network's return can make A send in time.
+  const a = await device("web", "&backoff=60000");
   const b = await device("phone");
 
   step("1. A goes offline and watches lessons 1 and 2");
@@ -114,7 +117,55 @@ async function run() {
   assert.deepEqual(await pageView(b), server, "B's state is not the server's");
   if (screenshot) await sideBySide(a, b, screenshot);
 
-  step("5. a reset on B clears A after its next sync; A's late offline events bring nothing back");
+  step("5. A's network goes down (the Offline box stays unticked) while it records; B carries on");
+  const net = a.context();
+  await net.setOffline(true);
+  await watch(a, "lesson-5", 200);
+  await a.locator('li[data-lesson="lesson-6"]').click();
+  await a.getByTestId("complete").click();
+  await a.waitForFunction(() => document.querySelector('li[data-lesson="lesson-6"]')?.getAttribute("data-completed") === "true");
+  assert.equal(await a.getByTestId("offline").isChecked(), false, "the Offline box was ticked");
+  // A real network error (status 0), not the client told to hold events.
+  await a.waitForFunction(() => {
+    const s = window.progressDemo.status();
+    return s.online && s.pending === 2 && s.error?.status === 0 && s.retryAt !== undefined;
+  });
+  await waitText(a, "sync", "server unreachable");
+  await waitText(a, "sync", "2 changes waiting");
+  const retryAt = (await a.evaluate(() => window.progressDemo.status())).retryAt;
+  await b.locator('li[data-lesson="lesson-7"]').click();
+  await b.getByTestId("complete").click();
+  // The page shows "synced" until the click's event is queued, and the new
+  // percentage from then on: "synced" after it means the server has it.
+  await waitText(b, "percent", "25%");
+  await waitText(b, "sync", "synced");
+  const partial = await serverCourse();
+  assert.equal(partial.lessons["lesson-7"]?.completed, true);
+  assert.equal(partial.lessons["lesson-5"], undefined, "the server got A's events while A's network was down");
+  assert.equal(partial.lessons["lesson-6"], undefined, "the server got A's events while A's network was down");
+
+  step("   A's network comes back: A sends its queue by itself, with no click and before its retry timer");
+  await net.setOffline(false);
+  const back = Date.now();
+  await waitText(a, "sync", "synced");
+  const syncedAt = await a.evaluate(() => Date.now());
+  assert.ok(syncedAt < retryAt, `A sent its queue at ${syncedAt}, not before its backoff retry at ${retryAt}`);
+  step(`   A synced ${Date.now() - back} ms after the network came back`);
+  for (const [name, page] of [["A", a], ["B", b]]) {
+    await waitText(page, "percent", "37.5%");
+    await page.waitForFunction(() => document.querySelector('li[data-lesson="lesson-5"]')?.getAttribute("data-position") === "200");
+    assert.deepEqual(await lesson(page, "lesson-5"), { completed: false, position: 200 }, name);
+    assert.deepEqual(await lesson(page, "lesson-6"), { completed: true, position: 0 }, name);
+    assert.deepEqual(await lesson(page, "lesson-7"), { completed: true, position: 0 }, name);
+    await waitText(page, "resume", "Channels · 0:00");
+    await waitText(page, "last-device", "phone");
+  }
+  const rejoined = await serverCourse();
+  assert.equal(rejoined.percentComplete, 37.5);
+  assert.deepEqual(await pageView(a), rejoined, "A's state is not the server's");
+  assert.deepEqual(await pageView(b), rejoined, "B's state is not the server's");
+
+  step("6. a reset on B clears A after its next sync; A's late offline events bring nothing back");
   await a.getByTestId("offline").check();
   await watch(a, "lesson-4", 30);
   await waitText(a, "sync", "offline · 1 change waiting");

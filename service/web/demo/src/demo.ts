@@ -19,6 +19,9 @@ const OFFLINE_KEY = "progresskit-demo-offline";
 const params = new URLSearchParams(location.search);
 const user = params.get("user") ?? "learner-1";
 const pollMs = Number(params.get("poll") ?? 2000);
+// For tests: the first retry's ceiling in ms (the client's backoff.baseMs),
+// e.g. to put the timer's retry out of a test's reach.
+const backoffMs = Number(params.get("backoff") ?? NaN);
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const ui = {
@@ -132,6 +135,7 @@ function connect(device: string): void {
     device,
     token: () => token,
     online: localStorage.getItem(OFFLINE_KEY) !== "true",
+    ...(backoffMs > 0 ? { backoff: { baseMs: backoffMs } } : {}),
   });
   client.subscribe((e) => {
     if (e.type === "dropped") show(`the server refused a change for good: ${e.dropped.message}`);

@@ -673,6 +673,7 @@ var OFFLINE_KEY = "progresskit-demo-offline";
 var params = new URLSearchParams(location.search);
 var user = params.get("user") ?? "learner-1";
 var pollMs = Number(params.get("poll") ?? 2e3);
+var backoffMs = Number(params.get("backoff") ?? NaN);
 var $ = (id) => document.getElementById(id);
 var ui = {
   device: $("device"),
@@ -773,7 +774,8 @@ function connect(device) {
     userId: user,
     device,
     token: () => token,
-    online: localStorage.getItem(OFFLINE_KEY) !== "true"
+    online: localStorage.getItem(OFFLINE_KEY) !== "true",
+    ...backoffMs > 0 ? { backoff: { baseMs: backoffMs } } : {}
   });
   client.subscribe((e) => {
     if (e.type === "dropped") show(`the server refused a change for good: ${e.dropped.message}`);
