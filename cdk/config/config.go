@@ -167,9 +167,17 @@ func parseEnvironments(raw any) (map[string]Settings, error) {
 	if raw == nil {
 		return nil, fmt.Errorf("cdk.json context has no %q: define at least one environment", ContextEnvironments)
 	}
-	b, err := json.Marshal(raw)
-	if err != nil {
-		return nil, err
+	var b []byte
+	if text, ok := raw.(string); ok {
+		// The CLI passes every -c value as a string, so the environments
+		// given as '-c progresskit:environments=JSON' (make lint-iac's
+		// test-only settings) arrive as JSON text.
+		b = []byte(text)
+	} else {
+		var err error
+		if b, err = json.Marshal(raw); err != nil {
+			return nil, err
+		}
 	}
 	var byName map[string]json.RawMessage
 	if err := json.Unmarshal(b, &byName); err != nil {

@@ -3,6 +3,7 @@ package config
 import (
 	"encoding/json"
 	"os"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -40,6 +41,28 @@ func TestRepositoryEnvironmentsAreValid(t *testing.T) {
 	}
 	if sel, _ := Select("prod", "", envs); !sel.Settings.Production {
 		t.Fatal("prod is not marked production")
+	}
+}
+
+// '-c progresskit:environments=JSON' reaches the app as a string: it is
+// read like cdk.json's object, and validated the same way.
+func TestEnvironmentsAsJSONText(t *testing.T) {
+	b, err := json.Marshal(repoEnvironments(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sel, err := Select("prod", "", string(b))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want, _ := Select("prod", "", repoEnvironments(t)); !reflect.DeepEqual(sel, want) {
+		t.Errorf("from JSON text %+v, from the object %+v", sel, want)
+	}
+	if _, err := Select("prod", "", `{"prod": {"region": "us-east"}}`); err == nil || !strings.Contains(err.Error(), "region") {
+		t.Errorf("invalid settings as JSON text: %v, want an error naming region", err)
+	}
+	if _, err := Select("prod", "", `{"prod": `); err == nil {
+		t.Error("truncated JSON text accepted")
 	}
 }
 
