@@ -142,6 +142,22 @@ synth-all: $(NODE_OK) ## synthesize every env with every available arch into cdk
 	  $(CDK) synth -c env=$$env -c arch=all --quiet -o cdk.out/$$env || exit 1; \
 	done
 
+# cdk.json leaves domainName, certificateArn, hostedZoneId and
+# githubRepository empty, and without them there is no HTTPS listener, no
+# custom domain and no Ci stack to lint. test/lint/full-settings.json sets
+# them all (fake values); synth-full applies it to every env of cdk.json and
+# passes the result as the environments (-c takes JSON text).
+FULL_SETTINGS := test/lint/full-settings.json
+FULL_ENVIRONMENTS = python3 -c 'import json, sys; envs = json.load(open("cdk.json"))["context"]["progresskit:environments"]; full = json.load(open(sys.argv[1])); [e.update(full) for e in envs.values()]; print(json.dumps(envs))' $(FULL_SETTINGS)
+
+.PHONY: synth-full
+synth-full: $(NODE_OK) ## synthesize every env and arch with every optional setting set (test/lint/full-settings.json) into cdk.out/<env>-full
+	@envs=$$($(FULL_ENVIRONMENTS)) || exit 1; \
+	for env in $(ENVS); do \
+	  echo "synth $$env (arch=all, with $(FULL_SETTINGS))" >&2; \
+	  $(CDK) synth -c env=$$env -c arch=all -c "progresskit:environments=$$envs" --quiet -o cdk.out/$$env-full || exit 1; \
+	done
+
 .PHONY: lint-workflows
 lint-workflows: ## actionlint (pinned) on .github/workflows
 	$(GO) run $(ACTIONLINT) -color=false
@@ -152,10 +168,10 @@ GUARD_PKG := node_modules/@cdklabs/cdk-validator-cfnguard
 GUARD     := $(GUARD_PKG)/bin/$(if $(filter Darwin,$(shell uname -s)),macos,ubuntu)/$(subst arm64,aarch64,$(shell uname -m))/cfn-guard
 
 .PHONY: lint-iac
-lint-iac: synth-all $(VENV_OK) $(CHECKOV_OK) ## cfn-lint, checkov and cfn-guard on every synthesized template (.cfnlintrc.yaml, .checkov.yaml, .cfnguard.yaml)
+lint-iac: synth-all synth-full $(VENV_OK) $(CHECKOV_OK) ## cfn-lint, checkov and cfn-guard on every synthesized template, cdk.out/<env> and cdk.out/<env>-full (.cfnlintrc.yaml, .checkov.yaml, .cfnguard.yaml)
 	$(VENV)/bin/cfn-lint
 	$(CHECKOV_VENV)/bin/checkov --config-file .checkov.yaml
-	$(GO) run ./test/cfnguard -guard $(GUARD) -rules $(GUARD_PKG)/rules/control-tower/cfn-guard -exceptions .cfnguard.yaml $(addprefix cdk.out/,$(ENVS))
+	$(GO) run ./test/cfnguard -guard $(GUARD) -rules $(GUARD_PKG)/rules/control-tower/cfn-guard -exceptions .cfnguard.yaml $(foreach env,$(ENVS),cdk.out/$(env) cdk.out/$(env)-full)
 
 .PHONY: diff
 diff: $(NODE_OK) ## compare with what is deployed (needs AWS credentials)

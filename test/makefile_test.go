@@ -1,9 +1,15 @@
 package test
 
 import (
+	"encoding/json"
+	"os"
 	"os/exec"
+	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
+
+	"gopkg.in/yaml.v3"
 )
 
 // bin/progress is rebuilt when anything it compiles or embeds changes:
@@ -32,4 +38,96 @@ func TestMakeRebuildsTheCLIWhenItsSourcesChange(t *testing.T) {
 			t.Errorf("after a change to %s, make would not rebuild bin/progress:\n%s", src, out)
 		}
 	}
+}
+
+// make lint-iac lints every env a second time with every optional setting
+// set (cdk.out/<env>-full), and each of the three linters reads those
+// templates: cfn-lint's globs and checkov's directories cover them, and
+// cfn-guard is given them.
+func TestLintIacLintsTheFullSettings(t *testing.T) {
+	out, err := exec.Command("make", "-C", "..", "-n", "lint-iac").CombinedOutput()
+	if err != nil {
+		t.Fatalf("make -n lint-iac: %v\n%s", err, out)
+	}
+	dry := string(out)
+	for _, want := range []string{"test/lint/full-settings.json", `-c "progresskit:environments=$envs"`, "-o cdk.out/$env-full"} {
+		if !strings.Contains(dry, want) {
+			t.Errorf("make lint-iac would not run %q:\n%s", want, dry)
+		}
+	}
+	var guard []string
+	for line := range strings.Lines(dry) {
+		if strings.Contains(line, "./test/cfnguard") {
+			guard = strings.Fields(line)
+		}
+	}
+	var lint struct {
+		Templates []string `yaml:"templates"`
+	}
+	var checkov struct {
+		Directory []string `yaml:"directory"`
+	}
+	readYAML(t, "../.cfnlintrc.yaml", &lint)
+	readYAML(t, "../.checkov.yaml", &checkov)
+	for _, env := range cdkEnvs(t) {
+		dir := "cdk.out/" + env + "-full"
+		if !slices.Contains(guard, dir) {
+			t.Errorf("cfn-guard is not given %s: %s", dir, guard)
+		}
+		tpl := dir + "/Progress-" + env + "-Ci.template.json"
+		matched := false
+		for _, g := range lint.Templates {
+			if ok, _ := filepath.Match(g, tpl); ok {
+				matched = true
+			}
+		}
+		if !matched {
+			t.Errorf("cfn-lint's templates %v do not match %s", lint.Templates, tpl)
+		}
+		matched = false
+		for _, d := range checkov.Directory {
+			if rel, err := filepath.Rel(d, tpl); err == nil && !strings.HasPrefix(rel, "..") {
+				matched = true
+			}
+		}
+		if !matched {
+			t.Errorf("checkov's directories %v do not hold %s", checkov.Directory, tpl)
+		}
+	}
+}
+
+func readYAML(t *testing.T, path string, into any) {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := yaml.Unmarshal(b, into); err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
+}
+
+// cdkEnvs are the environments cdk.json defines.
+func cdkEnvs(t *testing.T) []string {
+	t.Helper()
+	b, err := os.ReadFile("../cdk.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc struct {
+		Context struct {
+			Environments map[string]any `json:"progresskit:environments"`
+		} `json:"context"`
+	}
+	if err := json.Unmarshal(b, &doc); err != nil {
+		t.Fatal(err)
+	}
+	var envs []string
+	for env := range doc.Context.Environments {
+		envs = append(envs, env)
+	}
+	if len(envs) == 0 {
+		t.Fatal("cdk.json defines no environment")
+	}
+	return envs
 }

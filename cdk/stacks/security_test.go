@@ -27,8 +27,9 @@ func allStacks(t *testing.T, env string, mutate func(map[string]any)) []awscdk.S
 // resource by resource rather than by name, so a new resource is covered.
 func TestSecurityProperties(t *testing.T) {
 	withEverything := func(e map[string]any) {
-		e["domainName"], e["certificateArn"] = "progress.example.com", "arn:aws:acm:us-east-1:123456789012:certificate/abcd-1234"
-		e["githubRepository"] = "my-org/learning-platform"
+		for k, v := range fullSettings(t) {
+			e[k] = v
+		}
 	}
 	for name, build := range map[string]func(t *testing.T) []awscdk.Stack{
 		"dev":                     func(t *testing.T) []awscdk.Stack { return allStacks(t, "dev", func(map[string]any) {}) },
