@@ -13,6 +13,7 @@ import (
 
 	"github.com/progresskit/progresskit/constructs/assets"
 	"github.com/progresskit/progresskit/service/settings"
+	"github.com/progresskit/progresskit/service/store/dynamostore"
 	"github.com/progresskit/progresskit/test/lambdaruntime"
 )
 
@@ -26,7 +27,7 @@ var healthEvent = []byte(`{"version":"2.0","routeKey":"GET /healthz","rawPath":"
 
 // lambdaRows: size (deployed arm64 build), cold start and warm invokes
 // (this machine's build, under the Runtime API harness), ours beside hello.
-func lambdaRows(tmp, dynamoTableURL, endpoint string, runs int) ([]Row, error) {
+func lambdaRows(tmp, dynamoStoreURL string, runs int) ([]Row, error) {
 	size := map[string]float64{}
 	host := map[string]string{}
 	for name, b := range map[string]assets.Binary{"progress": assets.Bootstrap, "hello": hello} {
@@ -44,12 +45,11 @@ func lambdaRows(tmp, dynamoTableURL, endpoint string, runs int) ([]Row, error) {
 			return nil, err
 		}
 	}
-	table := dynamoTableURL
-	env := map[string][]string{
-		"progress": {settings.Table.Env + "=" + table, settings.Auth.Env + "=" + settings.AuthAPIGW, settings.Audience.Env + "=bench",
-			"AWS_ENDPOINT_URL_DYNAMODB=" + endpoint},
-		"hello": nil,
+	progressEnv, err := lambdaEnv(dynamoStoreURL)
+	if err != nil {
+		return nil, err
 	}
+	env := map[string][]string{"progress": progressEnv, "hello": nil}
 	cold, warmP50, warmP99 := map[string]float64{}, map[string]float64{}, map[string]float64{}
 	for _, name := range []string{"progress", "hello"} {
 		var colds []time.Duration
@@ -108,6 +108,18 @@ func coldStart(bin string, env []string, n int) (time.Duration, []time.Duration,
 		warm = append(warm, time.Since(t0))
 	}
 	return cold, warm, nil
+}
+
+// lambdaEnv is the progress bootstrap's environment for the bench's
+// DynamoDB store URL, as the Lambda construct sets it: PROGRESS_TABLE holds
+// a table name, which a store URL is not.
+func lambdaEnv(storeURL string) ([]string, error) {
+	o, err := dynamostore.ParseURL(storeURL)
+	if err != nil {
+		return nil, err
+	}
+	return []string{settings.Table.Env + "=" + o.Table, settings.Auth.Env + "=" + settings.AuthAPIGW, settings.Audience.Env + "=bench",
+		"AWS_ENDPOINT_URL_DYNAMODB=" + o.Endpoint}, nil
 }
 
 func medianDuration(ds []time.Duration) time.Duration {

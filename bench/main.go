@@ -92,7 +92,7 @@ func run(progressBin, cdk, out string, conc int, d time.Duration, runs int, only
 		}
 	}
 	if want("lambda") {
-		rows, err := lambdaRows(tmp, cases[2].HTTPURL, endpoint, runs)
+		rows, err := lambdaRows(tmp, cases[2].HTTPURL, runs)
 		if err := section("lambda", rows, err); err != nil {
 			return err
 		}
