@@ -1,7 +1,11 @@
 package main
 
 import (
+	"math"
 	"net/url"
+	"os"
+	"path/filepath"
+	"regexp"
 	"slices"
 	"testing"
 
@@ -20,5 +24,34 @@ func TestLambdaEnvNamesTheTable(t *testing.T) {
 		if !slices.Contains(env, want) {
 			t.Errorf("environment %q lacks %q", env, want)
 		}
+	}
+}
+
+// wrk's Requests/sec counts every answer; the figure set beside the direct
+// store, which counts only operations that succeeded, must count only the
+// successful ones too. testdata/wrk-non2xx.txt is wrk 4.1.0's output
+// against a server that answers every fourth request with 503.
+func TestWrkCountsOnlySuccesses(t *testing.T) {
+	out, err := os.ReadFile(filepath.Join("testdata", "wrk-non2xx.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := parseWrk(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.Requests != 39398 || m.Errors != 9849 {
+		t.Errorf("requests %d, errors %d; want 39398 and 9849", m.Requests, m.Errors)
+	}
+	// 35821.09 answers/s over 39398 answers is 1.0999 s; 29549 succeeded.
+	if want := 35821.09 * 29549 / 39398; math.Abs(m.PerSecond-want) > 0.01 {
+		t.Errorf("%.2f per second, want the successful %.2f", m.PerSecond, want)
+	}
+	clean := regexp.MustCompile(`(?m)^\s*Non-2xx or 3xx responses: \d+\n`).ReplaceAll(out, nil)
+	if m, err := parseWrk(clean); err != nil || m.PerSecond != 35821.09 || m.Errors != 0 {
+		t.Errorf("without failures: %+v %v, want every answer counted", m, err)
+	}
+	if _, err := parseWrk([]byte("unable to connect to 127.0.0.1:1 Connection refused\n")); err == nil {
+		t.Error("output with no figures accepted")
 	}
 }
