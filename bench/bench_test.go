@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/progresskit/progresskit/service/settings"
@@ -53,5 +54,28 @@ func TestWrkCountsOnlySuccesses(t *testing.T) {
 	}
 	if _, err := parseWrk([]byte("unable to connect to 127.0.0.1:1 Connection refused\n")); err == nil {
 		t.Error("output with no figures accepted")
+	}
+}
+
+// Two runs against one PostgreSQL server (or one machine's temporary
+// directory) must not drop each other's databases or rewrite each other's
+// pgbench script.
+func TestRunsShareNoDatabaseOrScript(t *testing.T) {
+	tmpA, tmpB := t.TempDir(), t.TempDir()
+	a, b := newRunNames(tmpA), newRunNames(tmpB)
+	ident := regexp.MustCompile(`^[a-z_][a-z0-9_]{0,62}$`)
+	for _, pair := range [][2]string{{a.HTTPDB, b.HTTPDB}, {a.DirectDB, b.DirectDB}, {a.PgbenchDB, b.PgbenchDB}} {
+		if pair[0] == pair[1] {
+			t.Errorf("both runs use database %s", pair[0])
+		}
+		if !ident.MatchString(pair[0]) {
+			t.Errorf("%q is not a plain PostgreSQL identifier", pair[0])
+		}
+	}
+	if a.HTTPTable == b.HTTPTable || a.DirectTable == b.DirectTable {
+		t.Errorf("both runs use tables %s and %s", a.HTTPTable, a.DirectTable)
+	}
+	if !strings.HasPrefix(a.PgbenchScript, tmpA+string(filepath.Separator)) || !strings.HasPrefix(b.PgbenchScript, tmpB+string(filepath.Separator)) {
+		t.Errorf("pgbench scripts %s and %s are not in their runs' directories %s and %s", a.PgbenchScript, b.PgbenchScript, tmpA, tmpB)
 	}
 }

@@ -70,7 +70,13 @@ func run(progressBin, cdk, out string, conc int, d time.Duration, runs int, only
 		fmt.Fprintf(os.Stderr, "bench: %s done (%s)\n", name, time.Since(rep.Started).Round(time.Second))
 		return nil
 	}
-	cases, err := storeCases(tmp, pgAdmin, endpoint)
+	names := newRunNames(tmp)
+	defer func() {
+		if err := dropDatabases(pgAdmin, names.databases()); err != nil {
+			fmt.Fprintln(os.Stderr, "bench: dropping this run's databases:", err)
+		}
+	}()
+	cases, err := storeCases(tmp, names, pgAdmin, endpoint)
 	if err != nil {
 		return err
 	}
@@ -81,7 +87,7 @@ func run(progressBin, cdk, out string, conc int, d time.Duration, runs int, only
 				return err
 			}
 		}
-		pg, err := pgbenchUpsert(pgAdmin, conc, d, runs)
+		pg, err := pgbenchUpsert(pgAdmin, names, conc, d, runs)
 		if err != nil {
 			return err
 		}

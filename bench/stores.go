@@ -1,6 +1,8 @@
 package main
 
 import (
+	"crypto/rand"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"net/url"
@@ -27,22 +29,48 @@ type storeCase struct {
 	WriteRatioTarget float64
 }
 
-func storeCases(tmp, pgAdmin, dynamoEndpoint string) ([]storeCase, error) {
+// runNames are what one bench run creates on the shared servers and the
+// machine: each database is dropped and created afresh, so two runs at once
+// with the same names would drop each other's mid-measurement, and would
+// rewrite one pgbench script.
+type runNames struct {
+	HTTPDB, DirectDB, PgbenchDB string
+	HTTPTable, DirectTable      string
+	PgbenchScript               string
+}
+
+// newRunNames gives the run's names one random suffix (lower-case hex, so
+// the databases stay plain PostgreSQL identifiers) and puts its pgbench
+// script in tmp, the run's own directory.
+func newRunNames(tmp string) runNames {
+	b := make([]byte, 5)
+	rand.Read(b)
+	id := hex.EncodeToString(b)
+	return runNames{
+		HTTPDB: "progress_bench_http_" + id, DirectDB: "progress_bench_direct_" + id, PgbenchDB: "progress_bench_pgbench_" + id,
+		HTTPTable: "bench-http-" + id, DirectTable: "bench-direct-" + id,
+		PgbenchScript: filepath.Join(tmp, "pgbench-upsert.sql"),
+	}
+}
+
+// databases are the PostgreSQL databases a run creates.
+func (n runNames) databases() []string { return []string{n.HTTPDB, n.DirectDB, n.PgbenchDB} }
+
+func storeCases(tmp string, names runNames, pgAdmin, dynamoEndpoint string) ([]storeCase, error) {
 	cases := []storeCase{{Name: "sqlite", HTTPURL: "sqlite://" + filepath.Join(tmp, "http.db"), Direct: "sqlite://" + filepath.Join(tmp, "direct.db"), WriteRatioTarget: 0.6}}
-	pgHTTP, err := freshDatabase(pgAdmin, "progress_bench_http")
+	pgHTTP, err := freshDatabase(pgAdmin, names.HTTPDB)
 	if err != nil {
 		return nil, err
 	}
-	pgDirect, err := freshDatabase(pgAdmin, "progress_bench_direct")
+	pgDirect, err := freshDatabase(pgAdmin, names.DirectDB)
 	if err != nil {
 		return nil, err
 	}
 	cases = append(cases, storeCase{Name: "postgres", HTTPURL: pgHTTP, Direct: pgDirect, WriteRatioTarget: 0.7})
-	stamp := strconv.FormatInt(time.Now().UnixNano(), 36)
 	dyn := func(table string) string {
-		return "dynamodb://" + table + "-" + stamp + "?region=us-east-1&endpoint=" + url.QueryEscape(dynamoEndpoint)
+		return "dynamodb://" + table + "?region=us-east-1&endpoint=" + url.QueryEscape(dynamoEndpoint)
 	}
-	cases = append(cases, storeCase{Name: "dynamodb", HTTPURL: dyn("bench-http"), Direct: dyn("bench-direct"), WriteRatioTarget: 0.6})
+	cases = append(cases, storeCase{Name: "dynamodb", HTTPURL: dyn(names.HTTPTable), Direct: dyn(names.DirectTable), WriteRatioTarget: 0.6})
 	return cases, nil
 }
 
@@ -67,6 +95,25 @@ func freshDatabase(admin, name string) (string, error) {
 	}
 	u.Path = "/" + name
 	return u.String(), nil
+}
+
+// dropDatabases removes a run's databases: with a name of its own, a run
+// that left them would leave them for good.
+func dropDatabases(admin string, names []string) error {
+	ctx, cancel := waitCtx(30 * time.Second)
+	defer cancel()
+	conn, err := pgx.Connect(ctx, admin)
+	if err != nil {
+		return fmt.Errorf("PostgreSQL at %s: %w", admin, err)
+	}
+	defer conn.Close(ctx)
+	var errs []error
+	for _, name := range names {
+		if _, err := conn.Exec(ctx, "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)"); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	return errors.Join(errs...)
 }
 
 // prepare creates what the store needs and gives every learner of the read
@@ -96,8 +143,8 @@ func prepare(storeURL string, conns int) (store.Store, error) {
 
 // pgbenchUpsert is the ceiling the issue names: the same server upserting
 // a JSONB row keyed by (user, course), with as many clients.
-func pgbenchUpsert(admin string, conc int, d time.Duration, runs int) (float64, error) {
-	dbURL, err := freshDatabase(admin, "progress_bench_pgbench")
+func pgbenchUpsert(admin string, names runNames, conc int, d time.Duration, runs int) (float64, error) {
+	dbURL, err := freshDatabase(admin, names.PgbenchDB)
 	if err != nil {
 		return 0, err
 	}
@@ -112,7 +159,7 @@ func pgbenchUpsert(admin string, conc int, d time.Duration, runs int) (float64, 
 	if err != nil {
 		return 0, err
 	}
-	script := filepath.Join(os.TempDir(), "progress-pgbench.sql")
+	script := names.PgbenchScript
 	if err := os.WriteFile(script, []byte(fmt.Sprintf(`\set uid random(0, %d)
 INSERT INTO bench_upsert (user_id, course_id, doc) VALUES ('bench-u' || :uid, '%s', '{"lessons":{"l1":{"positionSeconds":12}}}')
   ON CONFLICT (user_id, course_id) DO UPDATE SET doc = EXCLUDED.doc;
