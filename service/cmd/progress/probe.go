@@ -65,7 +65,9 @@ func runProbe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		writeScenarios(stdout, results)
 	}
 	var load *probe.LoadReport
-	if *duration > 0 && ctx.Err() == nil {
+	// A Ctrl-C as the scenarios end, before the load has sent anything,
+	// still gets the load's report: interrupted, with what it measured.
+	if *duration > 0 {
 		opts := probe.LoadOptions{Rate: *rate, Duration: *duration}
 		if f, ok := stderr.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
 			opts.Progress = func(s probe.LoadStatus) {
