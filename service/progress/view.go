@@ -48,23 +48,31 @@ type LessonView struct {
 
 // Summary derives the list entry of the course.
 func (c *Course) Summary() Summary {
-	s := Summary{UserID: c.UserID, CourseID: c.CourseID}
+	completed := 0
 	for _, l := range c.Lessons {
 		if l.Completed {
-			s.CompletedCount++
+			completed++
 		}
 	}
-	if c.LessonCount > 0 {
-		n := c.LessonCount
+	return SummaryOf(c.UserID, c.CourseID, completed, c.LessonCount, c.Last)
+}
+
+// SummaryOf is the list entry of a course with completed lessons done,
+// lessonCount reported (0: none) and last its greatest event (nil: none):
+// what a store that counts completions itself lists without the lessons.
+func SummaryOf(userID, courseID string, completed, lessonCount int, last *Last) Summary {
+	s := Summary{UserID: userID, CourseID: courseID, CompletedCount: completed}
+	if lessonCount > 0 {
+		n := lessonCount
 		s.LessonCount = &n
 		// Two decimals keep the figure stable across platforms' float printing;
 		// a client that reports more completed lessons than lessonCount is capped.
-		pct := math.Min(100, math.Round(float64(s.CompletedCount)*10000/float64(n))/100)
+		pct := math.Min(100, math.Round(float64(completed)*10000/float64(n))/100)
 		s.PercentComplete = &pct
 	}
-	if c.Last != nil {
-		s.LastLessonID, s.LastDevice = c.Last.LessonID, c.Last.Device
-		at := c.Last.At
+	if last != nil {
+		s.LastLessonID, s.LastDevice = last.LessonID, last.Device
+		at := last.At
 		s.UpdatedAt = &at
 	}
 	return s
