@@ -134,7 +134,8 @@ func directOp(st store.Store, w Work) op {
 		if err != nil {
 			return err
 		}
-		_, err = st.Update(ctx, k, func(c *progress.Course) error { return c.ApplyBatch([]progress.Event{ev}) })
+		// As the HTTP runs: the merged course in the answer.
+		_, err = st.Record(ctx, k, []progress.Event{ev}, store.ReturnCourse)
 		return err
 	}
 }

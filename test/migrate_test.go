@@ -18,7 +18,6 @@ import (
 
 	"github.com/progresskit/progresskit/service/api"
 	"github.com/progresskit/progresskit/service/auth"
-	"github.com/progresskit/progresskit/service/progress"
 	"github.com/progresskit/progresskit/service/store"
 	"github.com/progresskit/progresskit/service/store/sqlitestore"
 	"github.com/progresskit/progresskit/service/store/storetest"
@@ -43,16 +42,13 @@ func seedSQLite(t *testing.T, path string) []store.Key {
 	for i := range migrateCourses {
 		k := store.Key{UserID: fmt.Sprintf("learner-%03d", i%migrateUsers), CourseID: fmt.Sprintf("course-%04d", i)}
 		events := storetest.RandomEvents(r, 1+r.Intn(8))
-		if _, err := s.Update(context.Background(), k, func(c *progress.Course) error {
-			if err := c.ApplyBatch(events); err != nil {
-				return err
-			}
-			if i%97 == 0 {
-				c.Reset(time.Date(2026, 11, 22, 12, 0, 0, 0, time.UTC))
-			}
-			return nil
-		}); err != nil {
+		if _, err := s.Record(context.Background(), k, events, store.ReturnNothing); err != nil {
 			t.Fatal(err)
+		}
+		if i%97 == 0 {
+			if err := s.Reset(context.Background(), k, time.Date(2026, 11, 22, 12, 0, 0, 0, time.UTC)); err != nil {
+				t.Fatal(err)
+			}
 		}
 		keys = append(keys, k)
 	}

@@ -139,9 +139,7 @@ func TestPostgresDroppedConnectionRecovers(t *testing.T) {
 	k := store.Key{UserID: "u", CourseID: "c"}
 	p := 1.0
 	write := func(id string) error {
-		_, err := s.Update(context.Background(), k, func(c *progress.Course) error {
-			return c.ApplyBatch([]progress.Event{{ID: id, LessonID: id, Type: progress.TypeProgress, Position: &p, OccurredAt: time.Now(), Device: "web"}})
-		})
+		_, err := s.Record(context.Background(), k, []progress.Event{{ID: id, LessonID: id, Type: progress.TypeProgress, Position: &p, OccurredAt: time.Now(), Device: "web"}}, store.ReturnNothing)
 		return err
 	}
 	if err := write("before"); err != nil {

@@ -15,8 +15,14 @@ import (
 )
 
 // ServiceActions are the only table actions the progress service uses
-// (read, conditional write, list, readiness check); grants give no more.
-var ServiceActions = []string{"dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query", "dynamodb:DescribeTable"}
+// (reads of a course and a list, conditional updates of registers, lesson
+// creations and condition checks in transactions, the deletions of a
+// reset, the readiness check); grants give no more.
+var ServiceActions = []string{
+	"dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:Query",
+	"dynamodb:UpdateItem", "dynamodb:PutItem", "dynamodb:DeleteItem", "dynamodb:ConditionCheckItem",
+	"dynamodb:DescribeTable",
+}
 
 // Props configure the table. The zero value is production-safe: retained on
 // stack deletion, deletion-protected, point-in-time recovery on, encrypted.

@@ -321,9 +321,10 @@ func (s failingStore) Get(ctx context.Context, k store.Key) (*progress.Course, e
 	}
 	return nil, s.err
 }
-func (s failingStore) Update(context.Context, store.Key, store.UpdateFunc) (*progress.Course, error) {
+func (s failingStore) Record(context.Context, store.Key, []progress.Event, store.Return) (*progress.Course, error) {
 	return nil, s.err
 }
+func (s failingStore) Reset(context.Context, store.Key, time.Time) error { return s.err }
 func (s failingStore) List(context.Context, string, string, int) ([]progress.Summary, error) {
 	return nil, s.err
 }

@@ -117,7 +117,7 @@ func (h *handler) postEvents(w http.ResponseWriter, r *http.Request) {
 		}
 		events[i] = ev
 	}
-	c, err := h.store.Update(r.Context(), k, func(c *progress.Course) error { return c.ApplyBatch(events) })
+	c, err := h.store.Record(r.Context(), k, events, store.ReturnCourse)
 	if err != nil {
 		h.fail(w, r, err)
 		return
@@ -130,8 +130,7 @@ func (h *handler) resetCourse(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	now := h.now()
-	if _, err := h.store.Update(r.Context(), k, func(c *progress.Course) error { c.Reset(now); return nil }); err != nil {
+	if err := h.store.Reset(r.Context(), k, h.now()); err != nil {
 		h.fail(w, r, err)
 		return
 	}

@@ -69,7 +69,7 @@ func Copy(ctx context.Context, from, to store.Store, o Options) (Stats, error) {
 			defer wg.Done()
 			for src := range work {
 				k := store.Key{UserID: src.UserID, CourseID: src.CourseID}
-				if _, err := to.Update(ctx, k, func(dst *progress.Course) error { dst.Join(src); return nil }); err != nil {
+				if err := to.Merge(ctx, k, src); err != nil {
 					cancel(fmt.Errorf("write %s/%s: %w", k.UserID, k.CourseID, err))
 					return
 				}

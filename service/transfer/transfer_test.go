@@ -32,11 +32,11 @@ func TestCopyInterruptedThenResumedVerifies(t *testing.T) {
 	for i := range 300 {
 		k := store.Key{UserID: fmt.Sprintf("user-%02d", i%40), CourseID: fmt.Sprintf("c%d", i)}
 		events := storetest.RandomEvents(r, 5)
-		if _, err := src.Update(ctx, k, func(c *progress.Course) error { return c.ApplyBatch(events) }); err != nil {
+		if _, err := src.Record(ctx, k, events, store.ReturnNothing); err != nil {
 			t.Fatal(err)
 		}
 		if i%25 == 0 {
-			src.Update(ctx, k, func(c *progress.Course) error { c.Reset(time.Now()); return nil })
+			src.Reset(ctx, k, time.Now())
 		}
 	}
 	// Interrupt after 100 courses.
@@ -62,10 +62,8 @@ func TestCopyInterruptedThenResumedVerifies(t *testing.T) {
 	}
 	// Verify notices a change made behind its back.
 	p := 1.0
-	dst.Update(ctx, store.Key{UserID: "user-01", CourseID: "c1"}, func(c *progress.Course) error {
-		c.Apply(progress.Event{ID: "x", LessonID: "extra", Type: progress.TypeProgress, Position: &p, OccurredAt: time.Now(), Device: "web"})
-		return nil
-	})
+	dst.Record(ctx, store.Key{UserID: "user-01", CourseID: "c1"},
+		[]progress.Event{{ID: "x", LessonID: "extra", Type: progress.TypeProgress, Position: &p, OccurredAt: time.Now(), Device: "web"}}, store.ReturnNothing)
 	if _, mm, bad, _ := transfer.Verify(ctx, src, dst, 5); bad != 1 || mm[0].Key.CourseID != "c1" {
 		t.Fatalf("verify missed a difference: %d %v", bad, mm)
 	}

@@ -6,7 +6,9 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
@@ -14,11 +16,18 @@ import (
 
 	"github.com/progresskit/progresskit/service/progress"
 	"github.com/progresskit/progresskit/service/store"
+	"github.com/progresskit/progresskit/service/store/registers"
 )
 
 // DefaultMaxConns sizes the pool when neither the URL (pool_max_conns) nor
 // the flag does: a db.t4g.micro allows about 80 connections in all.
 const DefaultMaxConns = 10
+
+// DefaultLockTimeout bounds how long a write waits for a course's row
+// lock (the URL's lock_timeout overrides it): writers of one course queue
+// on it for a millisecond or two each, so a longer wait means a stuck
+// transaction, and the write is retried, then answered 503.
+const DefaultLockTimeout = 2 * time.Second
 
 // Store is the PostgreSQL implementation of store.Store.
 type Store struct {
@@ -47,6 +56,9 @@ func Open(ctx context.Context, url string, o Options) (*Store, error) {
 	} else if !strings.Contains(url, "pool_max_conns") {
 		cfg.MaxConns = DefaultMaxConns
 	}
+	if _, set := cfg.ConnConfig.RuntimeParams["lock_timeout"]; !set {
+		cfg.ConnConfig.RuntimeParams["lock_timeout"] = strconv.Itoa(int(DefaultLockTimeout.Milliseconds()))
+	}
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
 		return nil, fmt.Errorf("postgres store: %w", err)
@@ -64,83 +76,191 @@ func Open(ctx context.Context, url string, o Options) (*Store, error) {
 // Init applies the schema migrations; safe to run again and concurrently.
 func (s *Store) Init(ctx context.Context) error { return Migrate(ctx, s.pool) }
 
+// viewSQL reads a course's registers and its lessons, one row per lesson
+// (one with NULL lesson columns when it holds none).
+const viewSQL = `SELECT c.reset_at, c.last_key, c.lesson_count, l.lesson_id, l.position_key, l.completed_at
+	FROM progress_courses c LEFT JOIN progress_lessons l USING (user_id, course_id)
+	WHERE c.user_id = $1 AND c.course_id = $2`
+
 func (s *Store) Get(ctx context.Context, k store.Key) (*progress.Course, error) {
-	var doc []byte
-	err := s.pool.QueryRow(ctx, `SELECT doc FROM progress_courses WHERE user_id = $1 AND course_id = $2`, k.UserID, k.CourseID).Scan(&doc)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return nil, store.ErrNotFound
-	}
+	rows, err := s.pool.Query(ctx, viewSQL, k.UserID, k.CourseID)
 	if err != nil {
 		return nil, mapErr(err)
 	}
-	return store.DecodeCourse(k, doc)
+	return readView(k, rows)
 }
 
-// Update is optimistic: it reads the row and its version, applies fn, and
-// writes only if the version is still the one it read (or, for a new
-// course, only if no row appeared meanwhile); otherwise it backs off and
-// reads again. That is two round trips per write in autocommit, where a
-// transaction with a row lock took five, and concurrent writers still
-// never lose one another's changes: every update of a row bumps its
-// version in the database itself (migration 3's trigger), whichever
-// release's statement made it.
-func (s *Store) Update(ctx context.Context, k store.Key, fn store.UpdateFunc) (*progress.Course, error) {
-	for attempt := 0; attempt < s.retry.Attempts; attempt++ {
-		if attempt > 0 {
-			if err := s.retry.Wait(ctx, attempt-1); err != nil {
-				return nil, mapErr(err)
-			}
+// readView assembles the course viewSQL's rows hold, or ErrNotFound.
+func readView(k store.Key, rows pgx.Rows) (*progress.Course, error) {
+	var h registers.Head
+	var lessons []registers.Lesson
+	found := false
+	var reset, last, id, pos, done *string
+	_, err := pgx.ForEachRow(rows, []any{&reset, &last, &h.LessonCount, &id, &pos, &done}, func() error {
+		found = true
+		h.Reset, h.Last = deref(reset), deref(last)
+		if id != nil {
+			lessons = append(lessons, registers.Lesson{ID: *id, Position: deref(pos), Completion: deref(done)})
 		}
-		var doc []byte
-		var version int64
-		err := s.pool.QueryRow(ctx, `SELECT doc, version FROM progress_courses WHERE user_id = $1 AND course_id = $2`,
-			k.UserID, k.CourseID).Scan(&doc, &version)
-		if errors.Is(err, pgx.ErrNoRows) {
-			doc, version = []byte("{}"), 0
-		} else if err != nil {
-			return nil, mapErr(err)
+		return nil
+	})
+	if err != nil {
+		return nil, mapErr(err)
+	}
+	if !found {
+		return nil, store.ErrNotFound
+	}
+	return registers.Assemble(k.UserID, k.CourseID, h, lessons)
+}
+
+func deref(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
+}
+
+// Record is one round trip: the events' registers are joined by the
+// database under the course row's lock (progress_join, migration 4), and
+// the merged course, when wanted, is read in the same pipelined batch,
+// inside the same implicit transaction.
+func (s *Store) Record(ctx context.Context, k store.Key, events []progress.Event, ret store.Return) (*progress.Course, error) {
+	return s.join(ctx, k, registers.Group(events), ret)
+}
+
+func (s *Store) Merge(ctx context.Context, k store.Key, c *progress.Course) error {
+	_, err := s.join(ctx, k, registers.FromCourse(c), store.ReturnNothing)
+	return err
+}
+
+const joinSQL = `SELECT progress_join($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`
+
+func (s *Store) join(ctx context.Context, k store.Key, b registers.Batch, ret store.Return) (*progress.Course, error) {
+	args := joinArgs(k, b)
+	var out *progress.Course
+	err := s.retrying(ctx, func() error {
+		batch := &pgx.Batch{}
+		batch.Queue(joinSQL, args...)
+		if ret == store.ReturnCourse {
+			batch.Queue(viewSQL, k.UserID, k.CourseID)
 		}
-		c, err := store.DecodeCourse(k, doc)
+		res := s.pool.SendBatch(ctx, batch)
+		defer res.Close()
+		if _, err := res.Exec(); err != nil {
+			return err
+		}
+		if ret == store.ReturnNothing {
+			return nil
+		}
+		rows, err := res.Query()
 		if err != nil {
-			return nil, err
+			return err
 		}
-		if err := fn(c); err != nil {
-			return nil, err
+		out, err = readView(k, rows)
+		return err
+	})
+	return out, err
+}
+
+// joinArgs are progress_join's arguments for b: arrays the function
+// unnests, nil where a register gets nothing.
+func joinArgs(k store.Key, b registers.Batch) []any {
+	var reset, last *string
+	if !b.Reset.IsZero() {
+		r := registers.Time(b.Reset)
+		reset = &r
+	}
+	if b.Last != "" {
+		last = &b.Last
+	}
+	counts, countAt := []int32{}, []string{}
+	for n, at := range b.Counts {
+		counts, countAt = append(counts, int32(n)), append(countAt, registers.Time(at))
+	}
+	var lessons, latest, compLessons, compAt []string
+	var positions []*string
+	for id, l := range b.Lessons {
+		lessons, latest = append(lessons, id), append(latest, registers.Time(l.Latest))
+		var pos *string
+		if l.Position != "" {
+			p := l.Position
+			pos = &p
 		}
-		rec, err := store.Encode(c)
-		if err != nil {
-			return nil, err
-		}
-		var tag pgconn.CommandTag
-		if version == 0 {
-			tag, err = s.pool.Exec(ctx, `INSERT INTO progress_courses (user_id, course_id, doc, summary, lessons, version)
-				VALUES ($1, $2, $3, $4, $5, 1) ON CONFLICT DO NOTHING`, k.UserID, k.CourseID, rec.Doc, rec.Summary, rec.Lessons)
-		} else {
-			tag, err = s.pool.Exec(ctx, `UPDATE progress_courses SET doc = $3, summary = $4, lessons = $5, updated_at = now()
-				WHERE user_id = $1 AND course_id = $2 AND version = $6`, k.UserID, k.CourseID, rec.Doc, rec.Summary, rec.Lessons, version)
-		}
-		if err != nil {
-			return nil, mapErr(err)
-		}
-		if tag.RowsAffected() == 1 {
-			return c, nil
+		positions = append(positions, pos)
+		for _, at := range l.Completions {
+			compLessons, compAt = append(compLessons, id), append(compAt, registers.Time(at))
 		}
 	}
-	return nil, fmt.Errorf("%w: %d conflicting writes in a row on %s/%s", store.ErrUnavailable, s.retry.Attempts, k.UserID, k.CourseID)
+	return []any{k.UserID, k.CourseID, reset, last, counts, countAt, nonNil(lessons), positions, nonNil(latest),
+		nonNil(compLessons), nonNil(compAt), int32(progress.MaxLessonsPerCourse)}
 }
 
+// nonNil keeps an empty array from reaching the database as NULL, which
+// unnest would turn into no rows where the function expects '{}'.
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
+
+func (s *Store) Reset(ctx context.Context, k store.Key, now time.Time) error {
+	return s.retrying(ctx, func() error {
+		_, err := s.pool.Exec(ctx, `SELECT progress_reset($1, $2, $3)`, k.UserID, k.CourseID, registers.Time(now))
+		return err
+	})
+}
+
+// retrying runs one write, again after a jittered backoff while it fails
+// only because another transaction was in its way (a lock it waited for
+// past lock_timeout, a deadlock); then it gives up with ErrUnavailable.
+func (s *Store) retrying(ctx context.Context, write func() error) error {
+	var err error
+	for attempt := 0; attempt < s.retry.Attempts; attempt++ {
+		if attempt > 0 {
+			if werr := s.retry.Wait(ctx, attempt-1); werr != nil {
+				return mapErr(werr)
+			}
+		}
+		err = write()
+		if !contended(err) {
+			return mapErr(err)
+		}
+	}
+	return fmt.Errorf("%w: %d attempts in a row met another writer: %v", store.ErrUnavailable, s.retry.Attempts, err)
+}
+
+// contended: the write lost to another transaction and may succeed again.
+func contended(err error) bool {
+	var pgErr *pgconn.PgError
+	return errors.As(err, &pgErr) && (pgErr.Code == "55P03" || pgErr.Code == "40P01" || pgErr.Code == "40001")
+}
+
+// listSQL lists the non-empty courses from their own columns: the counts
+// progress_join keeps, so listing never reads a lesson.
+const listSQL = `SELECT course_id, completed, lesson_count, last_key FROM progress_courses
+	WHERE user_id = $1 AND course_id > $2 AND live_lessons > 0 ORDER BY course_id LIMIT $3`
+
 func (s *Store) List(ctx context.Context, userID, after string, limit int) ([]progress.Summary, error) {
-	rows, err := s.pool.Query(ctx, `SELECT summary FROM progress_courses
-		WHERE user_id = $1 AND course_id > $2 AND lessons > 0 ORDER BY course_id LIMIT $3`, userID, after, limit)
+	rows, err := s.pool.Query(ctx, listSQL, userID, after, limit)
 	if err != nil {
 		return nil, mapErr(err)
 	}
 	out := []progress.Summary{}
-	var b []byte
-	_, err = pgx.ForEachRow(rows, []any{&b}, func() error {
-		sum, err := store.DecodeSummary(b)
-		out = append(out, sum)
-		return err
+	var courseID string
+	var completed, count int
+	var lastKey *string
+	_, err = pgx.ForEachRow(rows, []any{&courseID, &completed, &count, &lastKey}, func() error {
+		var last *progress.Last
+		if lastKey != nil {
+			l, err := registers.ParseLastKey(*lastKey)
+			if err != nil {
+				return err
+			}
+			last = l
+		}
+		out = append(out, progress.SummaryOf(userID, courseID, completed, count, last))
+		return nil
 	})
 	if err != nil {
 		return nil, mapErr(err)
@@ -148,23 +268,52 @@ func (s *Store) List(ctx context.Context, userID, after string, limit int) ([]pr
 	return out, nil
 }
 
+// scanSQL reads a page of courses, each with its lessons.
+const scanSQL = `WITH page AS (
+		SELECT user_id, course_id, reset_at, last_key, lesson_count FROM progress_courses
+		WHERE (user_id, course_id) > ($1, $2) ORDER BY user_id, course_id LIMIT $3)
+	SELECT p.user_id, p.course_id, p.reset_at, p.last_key, p.lesson_count, l.lesson_id, l.position_key, l.completed_at
+	FROM page p LEFT JOIN progress_lessons l USING (user_id, course_id)
+	ORDER BY p.user_id, p.course_id`
+
 func (s *Store) Scan(ctx context.Context, fn func(*progress.Course) error) error {
 	var last store.Key
 	for {
-		rows, err := s.pool.Query(ctx, `SELECT user_id, course_id, doc FROM progress_courses
-			WHERE (user_id, course_id) > ($1, $2) ORDER BY user_id, course_id LIMIT $3`, last.UserID, last.CourseID, store.ScanPageSize)
+		rows, err := s.pool.Query(ctx, scanSQL, last.UserID, last.CourseID, store.ScanPageSize)
 		if err != nil {
 			return mapErr(err)
 		}
 		var page []*progress.Course
-		var k store.Key
-		var doc []byte
-		_, err = pgx.ForEachRow(rows, []any{&k.UserID, &k.CourseID, &doc}, func() error {
-			c, err := store.DecodeCourse(k, doc)
+		var k, cur store.Key
+		var h registers.Head
+		var lessons []registers.Lesson
+		n := 0
+		flush := func() error {
+			if n == 0 {
+				return nil
+			}
+			c, err := registers.Assemble(cur.UserID, cur.CourseID, h, lessons)
 			page = append(page, c)
-			last = k
 			return err
+		}
+		var reset, lastKey, id, pos, done *string
+		var count int
+		_, err = pgx.ForEachRow(rows, []any{&k.UserID, &k.CourseID, &reset, &lastKey, &count, &id, &pos, &done}, func() error {
+			if n == 0 || k != cur {
+				if err := flush(); err != nil {
+					return err
+				}
+				cur, n, lessons = k, n+1, nil
+				h = registers.Head{Reset: deref(reset), Last: deref(lastKey), LessonCount: count}
+			}
+			if id != nil {
+				lessons = append(lessons, registers.Lesson{ID: *id, Position: deref(pos), Completion: deref(done)})
+			}
+			return nil
 		})
+		if err == nil {
+			err = flush()
+		}
 		if err != nil {
 			return mapErr(err)
 		}
@@ -173,15 +322,20 @@ func (s *Store) Scan(ctx context.Context, fn func(*progress.Course) error) error
 				return err
 			}
 		}
-		if len(page) < store.ScanPageSize {
+		if n < store.ScanPageSize {
 			return nil
 		}
+		last = cur
 	}
 }
 
 func (s *Store) Ping(ctx context.Context) error { return mapErr(s.pool.Ping(ctx)) }
 
 func (s *Store) Close() error { s.pool.Close(); return nil }
+
+// lessonLimitCode is the SQLSTATE progress_join raises when a batch would
+// take a course past progress.MaxLessonsPerCourse.
+const lessonLimitCode = "PK422"
 
 // mapErr turns connection loss, refused connections, shutdowns and
 // overload into ErrUnavailable. The pool drops broken connections itself,
@@ -193,6 +347,8 @@ func mapErr(err error) error {
 	var pgErr *pgconn.PgError
 	if errors.As(err, &pgErr) {
 		switch {
+		case pgErr.Code == lessonLimitCode:
+			return fmt.Errorf("%w: %s", progress.ErrTooManyLessons, pgErr.Message)
 		case strings.HasPrefix(pgErr.Code, "08"), // connection exception
 			strings.HasPrefix(pgErr.Code, "53"),          // insufficient resources
 			strings.HasPrefix(pgErr.Code, "57P"),         // admin shutdown, crash shutdown, cannot connect now

@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
@@ -103,7 +104,29 @@ func (s *Store) Get(ctx context.Context, k store.Key) (*progress.Course, error) 
 	return store.DecodeCourse(k, doc)
 }
 
-func (s *Store) Update(ctx context.Context, k store.Key, fn store.UpdateFunc) (*progress.Course, error) {
+// Record merges events in one immediate transaction: SQLite has one writer
+// at a time, so reading, merging and writing the document cannot race.
+func (s *Store) Record(ctx context.Context, k store.Key, events []progress.Event, ret store.Return) (*progress.Course, error) {
+	c, err := s.update(ctx, k, func(c *progress.Course) error { return c.ApplyBatch(events) })
+	if ret == store.ReturnNothing {
+		return nil, err
+	}
+	return c, err
+}
+
+func (s *Store) Reset(ctx context.Context, k store.Key, now time.Time) error {
+	_, err := s.update(ctx, k, func(c *progress.Course) error { c.Reset(now); return nil })
+	return err
+}
+
+func (s *Store) Merge(ctx context.Context, k store.Key, other *progress.Course) error {
+	_, err := s.update(ctx, k, func(c *progress.Course) error { c.Join(other); return nil })
+	return err
+}
+
+// update reads the course (empty if there is none), applies fn and writes
+// the result, in one transaction; an error from fn changes nothing.
+func (s *Store) update(ctx context.Context, k store.Key, fn func(*progress.Course) error) (*progress.Course, error) {
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return nil, mapErr(err)
