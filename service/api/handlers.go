@@ -11,6 +11,7 @@ import (
 	"mime"
 	"net/http"
 	"strconv"
+	"strings"
 
 	"github.com/progresskit/progresskit/service/auth"
 	"github.com/progresskit/progresskit/service/progress"
@@ -117,12 +118,43 @@ func (h *handler) postEvents(w http.ResponseWriter, r *http.Request) {
 		}
 		events[i] = ev
 	}
-	c, err := h.store.Record(r.Context(), k, events, store.ReturnCourse)
+	minimal := prefersMinimal(r.Header)
+	ret := store.ReturnCourse
+	if minimal {
+		ret = store.ReturnNothing
+	}
+	c, err := h.store.Record(r.Context(), k, events, ret)
 	if err != nil {
 		h.fail(w, r, err)
 		return
 	}
+	if minimal {
+		// The acknowledgement alone: the store read nothing back.
+		w.Header().Set("Preference-Applied", PreferMinimal)
+		w.WriteHeader(http.StatusNoContent)
+		return
+	}
 	writeJSON(w, http.StatusOK, c.View())
+}
+
+// PreferMinimal is the preference (RFC 7240) with which a client asks for
+// a write's acknowledgement alone, without the merged course.
+const PreferMinimal = "return=minimal"
+
+// prefersMinimal reads the Prefer headers: comma-separated preferences,
+// each a token, optionally "=" a value, optionally with parameters after
+// ";"; names are case-insensitive.
+func prefersMinimal(h http.Header) bool {
+	for _, line := range h.Values("Prefer") {
+		for _, pref := range strings.Split(line, ",") {
+			pref, _, _ = strings.Cut(pref, ";")
+			name, value, _ := strings.Cut(pref, "=")
+			if strings.EqualFold(strings.TrimSpace(name), "return") && strings.Trim(strings.TrimSpace(value), `"`) == "minimal" {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 func (h *handler) resetCourse(w http.ResponseWriter, r *http.Request) {
