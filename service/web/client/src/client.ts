@@ -390,10 +390,18 @@ export class ProgressClient {
   // send posts a batch. A batch the server refuses for good is split in
   // halves until the event at fault is alone, so one bad event never costs
   // the good ones around it; that event is dropped and reported.
+  //
+  // Heartbeats (a batch of positions only, what a playing lesson sends
+  // most) ask for the acknowledgement alone, which spares the server the
+  // read of the course; the client applies them to its last view itself,
+  // by the server's rules. A completion asks for the merged course, which
+  // also brings what other devices did. refresh() fetches it on demand.
   private async send(courseId: string, batch: QueuedEvent[], result: SyncResult): Promise<void> {
-    let view: Course;
+    const events = batch.map((q) => q.event);
+    const minimal = events.every((e) => e.type === "progress");
+    let view: Course | null;
     try {
-      view = await this.api.postEvents(courseId, batch.map((q) => q.event));
+      view = await this.api.postEvents(courseId, events, { minimal });
     } catch (err) {
       if (!(err instanceof ApiError) || err.disposition !== "reject") throw err;
       if (batch.length > 1) {
@@ -409,10 +417,11 @@ export class ProgressClient {
       this.emitCourse(courseId);
       return;
     }
+    const base = this.server.get(courseId) ?? emptyCourse(this.userId, courseId);
     await this.acknowledge(batch);
     result.sent += batch.length;
     this.posted.set(courseId, (this.posted.get(courseId) ?? 0) + 1);
-    await this.setServer(courseId, view);
+    await this.setServer(courseId, view ?? applyEvents(base, events));
   }
 
   private async acknowledge(batch: QueuedEvent[]): Promise<void> {

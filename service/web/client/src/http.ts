@@ -45,6 +45,9 @@ export class ApiError extends Error {
   }
 }
 
+/** The preference (RFC 7240) for a write's acknowledgement alone. */
+export const PREFER_MINIMAL = "return=minimal";
+
 function segment(id: string): string {
   return encodeURIComponent(id);
 }
@@ -63,9 +66,9 @@ export class ProgressApi {
     return `${this.opts.baseUrl}/v1/users/${segment(this.userId)}/courses/${segment(courseId)}`;
   }
 
-  private async request(method: string, url: string, body?: unknown): Promise<Response> {
+  private async request(method: string, url: string, body?: unknown, extra: Record<string, string> = {}): Promise<Response> {
     const doFetch = this.opts.fetch ?? fetch;
-    const headers: Record<string, string> = { Authorization: `Bearer ${await this.opts.token()}` };
+    const headers: Record<string, string> = { ...extra, Authorization: `Bearer ${await this.opts.token()}` };
     if (body !== undefined) headers["Content-Type"] = "application/json";
     let res: Response;
     try {
@@ -92,8 +95,17 @@ export class ProgressApi {
   }
 
   /** Records events (at most MAX_BATCH) and returns the merged course. */
-  async postEvents(courseId: string, events: ProgressEvent[]): Promise<Course> {
-    const res = await this.request("POST", `${this.coursePath(courseId)}/events`, { events });
+  async postEvents(courseId: string, events: ProgressEvent[]): Promise<Course>;
+  /**
+   * With minimal, asks for the acknowledgement alone (Prefer:
+   * return=minimal), which spares the server a read, and resolves with
+   * null; a server that answers with the course anyway gives the course.
+   */
+  async postEvents(courseId: string, events: ProgressEvent[], opts: { minimal: boolean }): Promise<Course | null>;
+  async postEvents(courseId: string, events: ProgressEvent[], opts: { minimal: boolean } = { minimal: false }): Promise<Course | null> {
+    const prefer: Record<string, string> = opts.minimal ? { Prefer: PREFER_MINIMAL } : {};
+    const res = await this.request("POST", `${this.coursePath(courseId)}/events`, { events }, prefer);
+    if (res.status === 204) return null;
     return (await res.json()) as Course;
   }
 

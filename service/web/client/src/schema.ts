@@ -229,11 +229,17 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Record progress events from a device. */
+        /**
+         * Record progress events from a device.
+         * @description Answers with the merged course, which costs the store a read. A client that does not need it (the heartbeat of a playing lesson) sends Prefer: return=minimal (RFC 7240) and gets 204 with the acknowledgement alone, and the store reads nothing.
+         */
         post: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description return=minimal for the acknowledgement alone (204). */
+                    Prefer?: "return=minimal" | "return=representation";
+                };
                 path: {
                     /** @description Must equal the token's sub unless the token is an admin's. */
                     userId: components["parameters"]["userId"];
@@ -255,6 +261,15 @@ export interface paths {
                     content: {
                         "application/json": components["schemas"]["Course"];
                     };
+                };
+                /** @description The events are stored (Prefer return=minimal); no body. */
+                204: {
+                    headers: {
+                        /** @description return=minimal */
+                        "Preference-Applied"?: string;
+                        [name: string]: unknown;
+                    };
+                    content?: never;
                 };
                 400: components["responses"]["BadRequest"];
                 401: components["responses"]["Unauthorized"];

@@ -270,3 +270,34 @@ function within<T>(ms: number, p: Promise<T>, message: string): Promise<T> {
   });
   return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
 }
+
+test("heartbeats ask for the acknowledgement alone; a completion asks for the merged course", async () => {
+  const server = new FakeServer();
+  const other = client(server, { device: "phone", newId: () => "phone-1" });
+  await other.record(COURSE, { lessonId: "l9", type: "complete" });
+  await other.sync();
+  const c = client(server);
+  for (const s of [10, 20, 30]) await c.record(COURSE, { lessonId: "l1", type: "progress", positionSeconds: s, lessonCount: 10 });
+  await c.sync();
+  assert.deepEqual(server.posts.slice(1).map((p) => p.minimal), [true], "a batch of positions asks for the acknowledgement alone");
+  assert.equal(c.pending().length, 0);
+  assert.equal(c.view(COURSE).lessons["l1"]?.positionSeconds, 30, "the client applies acknowledged heartbeats itself");
+  assert.equal(c.view(COURSE).lessons["l9"], undefined, "without an answer, the other device's progress is not known yet");
+  await c.record(COURSE, { lessonId: "l1", type: "complete" });
+  await c.sync();
+  assert.equal(server.posts.at(-1)?.minimal, false, "a completion asks for the merged course");
+  assert.deepEqual(c.view(COURSE), server.courses.get(COURSE), "the answer brings the other device's progress");
+});
+
+test("refresh() fetches what other devices did after heartbeats were acknowledged alone", async () => {
+  const server = new FakeServer();
+  const c = client(server);
+  await c.record(COURSE, { lessonId: "l1", type: "progress", positionSeconds: 5 });
+  await c.sync();
+  const other = client(server, { device: "phone", newId: () => "phone-1" });
+  await other.record(COURSE, { lessonId: "l2", type: "progress", positionSeconds: 7 });
+  await other.sync();
+  assert.equal(c.view(COURSE).lessons["l2"], undefined);
+  await c.refresh(COURSE);
+  assert.deepEqual(c.view(COURSE), server.courses.get(COURSE));
+});

@@ -8,7 +8,7 @@ type Failure = { status: number; headers?: Record<string, string>; code?: string
 
 export class FakeServer {
   courses = new Map<string, Course>();
-  posts: { courseId: string; ids: string[] }[] = [];
+  posts: { courseId: string; ids: string[]; minimal: boolean }[] = [];
   private failures: Failure[] = [];
   /** Refuses, with 400, any event whose lessonId is in this set. */
   refuseLessons = new Set<string>();
@@ -34,10 +34,11 @@ export class FakeServer {
       if (batch.length > 500) return json(400, { error: { code: "invalid_request", message: "events: at most 500" } });
       const bad = batch.findIndex((e) => this.refuseLessons.has(e.lessonId));
       if (bad >= 0) return json(400, { error: { code: "invalid_request", message: `events[${bad}].lessonId: refused` } });
-      this.posts.push({ courseId, ids: batch.map((e) => e.id) });
+      const minimal = new Headers(init?.headers).get("Prefer") === "return=minimal";
+      this.posts.push({ courseId, ids: batch.map((e) => e.id), minimal });
       const next = applyEvents(current, batch);
       this.courses.set(courseId, next);
-      return json(200, next);
+      return minimal ? new Response(null, { status: 204, headers: { "Preference-Applied": "return=minimal" } }) : json(200, next);
     }
     if (method === "GET" && !events) {
       return Object.keys(current.lessons).length === 0

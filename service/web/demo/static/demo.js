@@ -34,6 +34,7 @@ var ApiError = class extends Error {
     return "reject";
   }
 };
+var PREFER_MINIMAL = "return=minimal";
 function segment(id) {
   return encodeURIComponent(id);
 }
@@ -47,9 +48,9 @@ var ProgressApi = class {
   coursePath(courseId) {
     return `${this.opts.baseUrl}/v1/users/${segment(this.userId)}/courses/${segment(courseId)}`;
   }
-  async request(method, url, body) {
+  async request(method, url, body, extra = {}) {
     const doFetch = this.opts.fetch ?? fetch;
-    const headers = { Authorization: `Bearer ${await this.opts.token()}` };
+    const headers = { ...extra, Authorization: `Bearer ${await this.opts.token()}` };
     if (body !== void 0) headers["Content-Type"] = "application/json";
     let res;
     try {
@@ -74,9 +75,10 @@ var ProgressApi = class {
       e?.requestId
     );
   }
-  /** Records events (at most MAX_BATCH) and returns the merged course. */
-  async postEvents(courseId, events) {
-    const res = await this.request("POST", `${this.coursePath(courseId)}/events`, { events });
+  async postEvents(courseId, events, opts = { minimal: false }) {
+    const prefer = opts.minimal ? { Prefer: PREFER_MINIMAL } : {};
+    const res = await this.request("POST", `${this.coursePath(courseId)}/events`, { events }, prefer);
+    if (res.status === 204) return null;
     return await res.json();
   }
   /** The merged course, or null when no progress is recorded (404). */
@@ -626,10 +628,18 @@ var ProgressClient = class {
   // send posts a batch. A batch the server refuses for good is split in
   // halves until the event at fault is alone, so one bad event never costs
   // the good ones around it; that event is dropped and reported.
+  //
+  // Heartbeats (a batch of positions only, what a playing lesson sends
+  // most) ask for the acknowledgement alone, which spares the server the
+  // read of the course; the client applies them to its last view itself,
+  // by the server's rules. A completion asks for the merged course, which
+  // also brings what other devices did. refresh() fetches it on demand.
   async send(courseId, batch, result) {
+    const events = batch.map((q) => q.event);
+    const minimal = events.every((e) => e.type === "progress");
     let view;
     try {
-      view = await this.api.postEvents(courseId, batch.map((q) => q.event));
+      view = await this.api.postEvents(courseId, events, { minimal });
     } catch (err) {
       if (!(err instanceof ApiError) || err.disposition !== "reject") throw err;
       if (batch.length > 1) {
@@ -645,10 +655,11 @@ var ProgressClient = class {
       this.emitCourse(courseId);
       return;
     }
+    const base = this.server.get(courseId) ?? emptyCourse(this.userId, courseId);
     await this.acknowledge(batch);
     result.sent += batch.length;
     this.posted.set(courseId, (this.posted.get(courseId) ?? 0) + 1);
-    await this.setServer(courseId, view);
+    await this.setServer(courseId, view ?? applyEvents(base, events));
   }
   async acknowledge(batch) {
     const ids = new Set(batch.map((q) => q.event.id));
