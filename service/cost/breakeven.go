@@ -33,10 +33,11 @@ func (b BreakEven) PastCapacity() bool {
 }
 
 // whyTheyDiffer is the one line breakeven prints beside both figures.
-const whyTheyDiffer = "the store reads each item (strongly consistent) before its conditional write, so a write costs a write unit plus a read unit; rules of thumb count the write unit alone"
+const whyTheyDiffer = "a heartbeat updates two items (the course's head and the lesson), two write units; a completion and a lesson's first event are transactions; rules of thumb count one write unit per write"
 
-// RDSBreakEven computes the DynamoDB/RDS break-even for items of itemBytes.
-func (m *Model) RDSBreakEven(class string, writeRatio, itemBytes float64) (BreakEven, error) {
+// RDSBreakEven computes the DynamoDB/RDS break-even for courses of
+// lessons lessons.
+func (m *Model) RDSBreakEven(class string, writeRatio, lessons float64) (BreakEven, error) {
 	if writeRatio < 0 || writeRatio > 1 {
 		return BreakEven{}, errors.New("write ratio must be between 0 and 1")
 	}
@@ -48,11 +49,11 @@ func (m *Model) RDSBreakEven(class string, writeRatio, itemBytes float64) (Break
 		hour *= 1 - m.P.RDSReserved.USD
 	}
 	b := BreakEven{RDSClass: class, WriteRatio: writeRatio, Pricing: m.Pricing, RDSMonthlyUSD: round2(hour * m.Hours)}
-	perM := m.DynamoUSDPerMillionOps(writeRatio, StoreUnits(itemBytes, true))
+	units := StoreUnits(lessons)
+	perM := m.DynamoUSDPerMillionOps(writeRatio, units)
 	b.DynamoUSDPerMillion = round6(perM)
 	b.BreakEvenOpsPerMonth = math.Round(hour * m.Hours / perM * 1e6)
-	units := StoreUnits(itemBytes, true)
-	single := m.DynamoUSDPerMillionOps(writeRatio, Units{RRUPerRead: units.RRUPerRead, WRUPerWrite: units.WRUPerWrite})
+	single := m.DynamoUSDPerMillionOps(writeRatio, Units{RRUPerRead: units.RRUPerRead, WRUPerWrite: 1})
 	b.SingleUnitUSDPerMillion = round6(single)
 	b.SingleUnitBreakEvenOps = math.Round(hour * m.Hours / single * 1e6)
 	b.WhyTheTwoDiffer = whyTheyDiffer

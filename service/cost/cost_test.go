@@ -48,12 +48,13 @@ func TestLambdaLineItems(t *testing.T) {
 	near(t, "duration: 10M × 0.03 s × 0.5 GB × $0.0000133334", item(t, e, "Lambda duration (arm64)"), 2.00001)
 	near(t, "Lambda requests: 10M × $0.20/M", item(t, e, "Lambda requests"), 2.00)
 	near(t, "HTTP API: 10M × $1.00/M", item(t, e, "HTTP API requests"), 10.00)
-	// 1500 B items: a write is 2 WRU + 1 RRU, a read 1 RRU;
-	// per op 0.5×(2×0.625 + 0.125) + 0.5×0.125 = $0.75 per million.
-	near(t, "DynamoDB: 10M × $0.75/M", item(t, e, "DynamoDB on-demand requests"), 7.50)
+	// 1500-byte answers are 10 lessons: a write is 89/41 WRU and 2/41 RRU,
+	// a read 2 RRU (TestRequestUnits); per op 0.5×(89/41×0.625 +
+	// 2/41×0.125) + 0.5×2×0.125 = $0.80640244 per million.
+	near(t, "DynamoDB: 10M × $0.8064/M", item(t, e, "DynamoDB on-demand requests"), 8.0640244)
 	near(t, "storage: 2 GB × ($0.25 + $0.20)", item(t, e, "DynamoDB storage and PITR"), 0.90)
 	near(t, "logs: 10M × 600 B = 6 GB × $0.50", item(t, e, "CloudWatch Logs ingestion"), 3.00)
-	near(t, "Lambda total", e.TotalUSD, 25.40001)
+	near(t, "Lambda total", e.TotalUSD, 2.00001+2+10+8.0640244+0.9+3)
 }
 
 func TestFargateLineItems(t *testing.T) {
@@ -65,7 +66,8 @@ func TestFargateLineItems(t *testing.T) {
 	near(t, "ALB LCUs", item(t, e, "ALB capacity units"), 0.16)
 	near(t, "public IPv4: (2 ALB + 1 task) × 730 × $0.005", item(t, e, "public IPv4 addresses"), 10.95)
 	near(t, "NAT", item(t, e, "NAT gateways"), 0)
-	near(t, "Fargate total", e.TotalUSD, 46.14375)
+	// With the DynamoDB line above and the 0.9 storage and $3 logs.
+	near(t, "Fargate total", e.TotalUSD, 7.20875+16.425+0.16+10.95+8.0640244+0.9+3)
 
 	spot := small
 	spot.FargateSpot = true
@@ -162,44 +164,62 @@ func detail(t *testing.T, e Estimate, name string) string {
 	return ""
 }
 
+// The units of the DynamoDB store's operations, computed by hand from
+// DynamoDB's size rules and the store's requests (units.go).
 func TestRequestUnits(t *testing.T) {
+	// A lesson item with UUID ids, a 20-character course id and an
+	// 8-character device: pk 2 + 5 + 36, sk 2 + 7 + 20 + 1 + 36, p 1 + 30
+	// + 1 + 36 + 1 + 8 + 1 + 16, c 1 + 30 bytes.
+	if TypicalLessonItemBytes != 43+66+94+31 {
+		t.Fatalf("typical lesson item %v bytes, want 234", TypicalLessonItemBytes)
+	}
+	// Per lesson, 40 heartbeats: the first a new lesson (6), 39 at 2, and
+	// the completion (5): 89 write units over 41 writes; the completion's
+	// answer reads the view.
+	perWrite := (39*2 + 6 + 5) / 41.0
 	cases := []struct {
-		bytes      float64
-		consistent bool
-		want       Units
+		lessons float64
+		view    float64
 	}{
-		{1024, true, Units{1, 1, 1}},
-		{1025, true, Units{1, 1, 2}},      // just over 1 KB: two write units
-		{4096, false, Units{0.5, 0.5, 4}}, // eventually consistent 4 KB: half a read unit
-		{5000, true, Units{2, 2, 5}},      // 4.9 KB
+		{1, 2},      // the head's Query, and a unit for the lessons'
+		{10, 2},     // 2,340 bytes of lessons: one unit
+		{18, 3},     // 4,212 bytes: two
+		{2000, 116}, // 468,000 bytes: 115 units
 	}
 	for _, c := range cases {
-		if got := StoreUnits(c.bytes, c.consistent); got != c.want {
-			t.Errorf("StoreUnits(%v, %v) = %+v, want %+v", c.bytes, c.consistent, got, c.want)
+		got := StoreUnits(c.lessons)
+		want := Units{WRUPerWrite: perWrite, RRUPerWrite: c.view / 41, RRUPerRead: c.view}
+		if math.Abs(got.WRUPerWrite-want.WRUPerWrite) > 1e-12 || math.Abs(got.RRUPerWrite-want.RRUPerWrite) > 1e-12 || got.RRUPerRead != want.RRUPerRead {
+			t.Errorf("StoreUnits(%v) = %+v, want %+v", c.lessons, got, want)
 		}
+	}
+	if got := LessonsPerCourse(Traffic{AvgResponseBytes: 1500}); got != 10 {
+		t.Errorf("a 1,500-byte answer is %v lessons, want 10", got)
 	}
 }
 
 func TestRDSBreakEven(t *testing.T) {
-	b, err := model(t, "us-east-1").RDSBreakEven("db.t3.micro", 0.5, 1024)
+	b, err := model(t, "us-east-1").RDSBreakEven("db.t3.micro", 0.5, 10)
 	if err != nil {
 		t.Fatal(err)
 	}
-	// $0.018 × 730 = $13.14; per million ops 0.5×(0.625 + 0.125) + 0.5×0.125 = $0.4375;
-	// 13.14 / 0.4375 × 1e6 = 30,034,286. Counting one write unit per write:
-	// 0.5×0.625 + 0.5×0.125 = $0.375, and 13.14 / 0.375 × 1e6 = 35,040,000.
-	// The class sustains 2 × 10% × 1500 × 0.6 / 1.5 = 120 requests/s,
-	// 315,360,000 a month: well past both.
-	want := BreakEven{RDSClass: "db.t3.micro", WriteRatio: 0.5, Pricing: OnDemand, RDSMonthlyUSD: 13.14, DynamoUSDPerMillion: 0.4375, BreakEvenOpsPerMonth: 30034286,
-		SingleUnitUSDPerMillion: 0.375, SingleUnitBreakEvenOps: 35040000, WhyTheTwoDiffer: whyTheyDiffer, RDSSustainedOpsPerMonth: 315360000}
+	// $0.018 × 730 = $13.14. Ten lessons: a view reads 2 units, a write
+	// 89/41 write units and 2/41 read units. Per million operations at half
+	// writes: 0.5 × (89/41 × 0.625 + 2/41 × 0.125) + 0.5 × 2 × 0.125 =
+	// $0.80640244; 13.14 / 0.80640244 × 1e6 = 16,294,594. Counting one write
+	// unit per write: 0.5 × 0.625 + 0.5 × 2 × 0.125 = $0.4375, and 13.14 /
+	// 0.4375 × 1e6 = 30,034,286. The class sustains 2 × 10% × 1500 × 0.6 /
+	// 1.5 = 120 requests/s, 315,360,000 a month: well past both.
+	want := BreakEven{RDSClass: "db.t3.micro", WriteRatio: 0.5, Pricing: OnDemand, RDSMonthlyUSD: 13.14, DynamoUSDPerMillion: 0.806402, BreakEvenOpsPerMonth: 16294594,
+		SingleUnitUSDPerMillion: 0.4375, SingleUnitBreakEvenOps: 30034286, WhyTheTwoDiffer: whyTheyDiffer, RDSSustainedOpsPerMonth: 315360000}
 	if b != want {
 		t.Fatalf("got %+v, want %+v", b, want)
 	}
-	allReads, _ := model(t, "us-east-1").RDSBreakEven("db.t3.micro", 0, 1024)
-	if allReads.BreakEvenOpsPerMonth != 105120000 { // 13.14 / 0.125
+	allReads, _ := model(t, "us-east-1").RDSBreakEven("db.t3.micro", 0, 10)
+	if allReads.BreakEvenOpsPerMonth != 52560000 { // 13.14 / (2 × 0.125)
 		t.Errorf("read-only break-even %v", allReads.BreakEvenOpsPerMonth)
 	}
-	if _, err := model(t, "us-east-1").RDSBreakEven("db.t3.micro", 1.5, 1024); err == nil {
+	if _, err := model(t, "us-east-1").RDSBreakEven("db.t3.micro", 1.5, 10); err == nil {
 		t.Error("write ratio 1.5 accepted")
 	}
 }

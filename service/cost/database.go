@@ -6,11 +6,12 @@ import (
 )
 
 // Assumptions of the database capacity model, named so they can be read
-// and challenged. A write is two statements (pgstore reads the row and its
-// version, then writes it conditionally) and a read is one. The per-vCPU
-// figure is deliberately far below what 'make bench' measures on loopback
-// (its pgbench row): RDS adds a network round trip per statement, EBS
-// commit latency and, with Multi-AZ, a synchronous standby. Measure a
+// and challenged. A write is one call of progress_join (pgstore), which
+// locks the course row, reads the lessons it touches and upserts them and
+// the row: counted as two simple statements' work; a read is one. The
+// per-vCPU figure is deliberately far below what 'make bench' measures on
+// loopback (its pgbench row): RDS adds a network round trip per statement,
+// EBS commit latency and, with Multi-AZ, a synchronous standby. Measure a
 // deployed stack with 'progress probe --rate' and read DatabaseCpu.
 const (
 	DatabaseStatementsPerSecondPerVCPU = 1500.0

@@ -132,41 +132,13 @@ type Model struct {
 // NewModel reads the embedded table for region.
 func NewModel(region string) (*Model, error) { return NewModelWith(region, "") }
 
-// Units are the request units one operation of the store costs.
-type Units struct {
-	RRUPerRead  float64 // a GET: one strongly consistent GetItem
-	RRUPerWrite float64 // the store reads (strongly consistent) before its conditional write
-	WRUPerWrite float64
-}
-
-// StoreUnits models the DynamoDB store's operations on items of itemBytes.
-// A write unit covers 1 KB, a read unit 4 KB strongly consistent (an
-// eventually consistent read costs half).
-func StoreUnits(itemBytes float64, consistentReads bool) Units {
-	kb := max(itemBytes, 1) / 1024
-	rru := math.Ceil(kb / 4)
-	if !consistentReads {
-		rru /= 2
-	}
-	return Units{RRUPerRead: rru, RRUPerWrite: rru, WRUPerWrite: math.Ceil(kb)}
-}
-
-// DynamoUSDPerMillionOps is the on-demand cost of a million store operations
-// at writeRatio.
-func (m *Model) DynamoUSDPerMillionOps(writeRatio float64, u Units) float64 {
-	w := writeRatio
-	perOp := w*(u.WRUPerWrite*m.P.DynamoWRUPerMillion.USD+u.RRUPerWrite*m.P.DynamoRRUPerMillion.USD) +
-		(1-w)*u.RRUPerRead*m.P.DynamoRRUPerMillion.USD
-	return perOp
-}
-
 func (m *Model) avgRPS(t Traffic) float64 { return t.RequestsPerMonth / (m.Hours * 3600) }
 
 func (m *Model) dynamo(e *Estimate, t Traffic, s Sizing) {
-	u := StoreUnits(t.AvgResponseBytes, true)
+	u := StoreUnits(LessonsPerCourse(t))
 	perM := m.DynamoUSDPerMillionOps(t.WriteRatio, u)
 	e.add(CatDatabase, "DynamoDB on-demand requests", t.RequestsPerMonth/1e6*perM,
-		"%.3gM ops × $%.4f/M (write: %.0f WRU + %.0f RRU; read: %.0f RRU)", t.RequestsPerMonth/1e6, perM, u.WRUPerWrite, u.RRUPerWrite, u.RRUPerRead)
+		"%.3gM ops × $%.4f/M (write: %.3g WRU + %.2g RRU; read: %.0f RRU)", t.RequestsPerMonth/1e6, perM, u.WRUPerWrite, u.RRUPerWrite, u.RRUPerRead)
 	e.add(CatStorage, "DynamoDB storage and PITR", s.StoredGB*(m.P.DynamoStorageGBMonth.USD+m.P.DynamoPITRGBMonth.USD),
 		"%.3g GB × ($%.3f + $%.3f PITR)/GB-month", s.StoredGB, m.P.DynamoStorageGBMonth.USD, m.P.DynamoPITRGBMonth.USD)
 }

@@ -37,7 +37,7 @@ func TestReservedRDSInstance(t *testing.T) {
 	near(t, "reserved discount", item(t, e, "RDS PostgreSQL instance: reserved"), -9.198)
 	// t4g.small: 730 × $0.0168 = $12.264; 37% off is −$4.53768.
 	near(t, "EC2 reserved discount", item(t, e, "EC2 instances: reserved"), -4.53768)
-	b, err := m.RDSBreakEven("db.t3.small", 0.5, 1024)
+	b, err := m.RDSBreakEven("db.t3.small", 0.5, 10)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -151,7 +151,7 @@ func runCost(ctx context.Context, args []string, stdout, stderr io.Writer) error
 func runCostBreakeven(args []string, stdout, stderr io.Writer) error {
 	c := newCostFlags("cost breakeven", stderr)
 	class := c.fs.String("rds-class", "db.t3.micro", "RDS instance class")
-	itemBytes := c.fs.Float64("item-bytes", 1024, "DynamoDB item size in bytes")
+	lessons := c.fs.Float64("lessons", 0, fmt.Sprintf("lessons per course, which sets what a course view reads (default: the traffic's answer size over %g bytes a lesson)", cost.ViewBytesPerLesson))
 	if err := c.fs.Parse(args); err != nil {
 		return err
 	}
@@ -159,7 +159,10 @@ func runCostBreakeven(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	b, err := m.RDSBreakEven(*class, t.WriteRatio, *itemBytes)
+	if *lessons == 0 {
+		*lessons = cost.LessonsPerCourse(t)
+	}
+	b, err := m.RDSBreakEven(*class, t.WriteRatio, *lessons)
 	if err != nil {
 		return err
 	}

@@ -78,7 +78,7 @@ func TestCostBreakevenJSON(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
-	for _, want := range []string{`"rdsClass": "db.t3.micro"`, `"writeRatio": 0.5`, `"rdsMonthlyUSD": 13.14`, `"dynamodbUSDPerMillionOps": 0.4375`, `"breakEvenOpsPerMonth": 30034286`, `"lambdaFargateCrossoverRequestsPerMonth"`} {
+	for _, want := range []string{`"rdsClass": "db.t3.micro"`, `"writeRatio": 0.5`, `"rdsMonthlyUSD": 13.14`, `"dynamodbUSDPerMillionOps": 0.806402`, `"breakEvenOpsPerMonth": 16294594`, `"lambdaFargateCrossoverRequestsPerMonth"`} {
 		if !strings.Contains(out, want) {
 			t.Errorf("breakeven JSON lacks %s:\n%s", want, out)
 		}
@@ -86,22 +86,23 @@ func TestCostBreakevenJSON(t *testing.T) {
 }
 
 // With its own price of $1 an hour db.t3.micro breaks even with DynamoDB
-// at 730 / $0.4375 per million = 1.67B operations a month, far past the
-// 315M it sustains at half writes: breakeven says so.
+// at 730 / $0.80640244 per million = 905M operations a month (10-lesson
+// courses, cost's TestRDSBreakEven), far past the 315M it sustains at half
+// writes: breakeven says so.
 func TestCostBreakevenPastTheClassCapacity(t *testing.T) {
 	file := filepath.Join(t.TempDir(), "ours.json")
 	os.WriteFile(file, []byte(`{"regions":{"us-east-1":{"rdsInstanceHour":{"db.t3.micro":{"usd":1}}}}}`), 0o644)
 	out, stderr, code := runCmd(t, "cost", "breakeven", "--cdk-json", "../../../cdk.json", "--region", "us-east-1", "--prices", file,
-		"--rds-class", "db.t3.micro", "--write-ratio", "0.5", "--item-bytes", "1024")
+		"--rds-class", "db.t3.micro", "--write-ratio", "0.5", "--lessons", "10")
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
-	if !strings.Contains(out, "the same at 1.67B operations/month") || !strings.Contains(out, "db.t3.micro sustains only 315M operations/month") {
+	if !strings.Contains(out, "the same at 905M operations/month") || !strings.Contains(out, "db.t3.micro sustains only 315M operations/month") {
 		t.Errorf("breakeven past the class's capacity:\n%s", out)
 	}
 	out, _, _ = runCmd(t, "cost", "breakeven", "--cdk-json", "../../../cdk.json", "--region", "us-east-1", "--rds-class", "db.t3.micro", "--write-ratio", "0.5")
 	if strings.Contains(out, "sustains only") {
-		t.Errorf("at catalogue prices db.t3.micro breaks even at 30M, within its 315M:\n%s", out)
+		t.Errorf("at catalogue prices db.t3.micro breaks even at 16M, within its 315M:\n%s", out)
 	}
 }
 

@@ -216,12 +216,16 @@ func (s *Store) recordOne(ctx context.Context, k store.Key, ev progress.Event, b
 		res := b.Resolve(timeOf(reset))
 		return s.createLessons(ctx, k, reset, map[string]registers.ResolvedLesson{ev.LessonID: res.Lessons[ev.LessonID]})
 	}
-	if !headOK {
-		// The head's last event is newer (the count still counts), or the
-		// course is at the lesson limit with this lesson among its lessons.
+	if headOK {
+		return nil
+	}
+	if live, _ := numberAttr(head, dynamoschema.AttrLive); live >= progress.MaxLessonsPerCourse {
+		// A full course, and the lesson is one it holds: the head's update
+		// held back only for a new lesson goes now.
 		return s.updateHead(ctx, k, reset, b.Last, ev.LessonCount)
 	}
-	return nil
+	// The head's last event is newer; a count still counts.
+	return s.updateHead(ctx, k, reset, "", ev.LessonCount)
 }
 
 // timeOf decodes a stored reset time, "" being none.
