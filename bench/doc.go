@@ -3,10 +3,12 @@
 // Ratios, not absolute numbers, are what the targets bound, because the
 // machine is shared and noisy.
 //
-//   - the service over loopback HTTP on each store (writes and reads:
-//     throughput at a fixed concurrency, p50/p99 at half that peak), beside
+//   - the service over loopback HTTP on each store (writes, as heartbeats
+//     acknowledged alone, and reads: throughput at a fixed concurrency,
+//     p50/p99 at a quarter of the open-loop generator's own peak), beside
 //     the same store driven directly from Go, and for PostgreSQL beside a
-//     pgbench upsert; load comes from vegeta's library;
+//     pgbench upsert; load comes from vegeta's library; and the DynamoDB
+//     store's units per heartbeat and per view, beside the cost model's;
 //   - the Lambda bootstrap's size, cold start (process start to the first
 //     'next' of the Runtime API) and warm invoke, beside a hello-world
 //     aws-lambda-go bootstrap built the same way;

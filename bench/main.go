@@ -96,6 +96,10 @@ func run(progressBin, cdk, out string, conc int, d time.Duration, runs int, only
 				rep.Rows = append(rep.Rows, atLeast(Row{Group: "postgres", Name: r.Name + " vs pgbench upsert", Ours: r.Ours, Ceiling: pg, Unit: "req/s"}, 0.4))
 			}
 		}
+		rows, err := dynamoUnitRows(endpoint, unitOps)
+		if err := section("dynamodb units", rows, err); err != nil {
+			return err
+		}
 	}
 	if want("lambda") {
 		rows, err := lambdaRows(tmp, cases[2].HTTPURL, runs)
@@ -120,6 +124,9 @@ func run(progressBin, cdk, out string, conc int, d time.Duration, runs int, only
 	}
 	return nil
 }
+
+// unitOps is how many heartbeats and views the units rows average over.
+const unitOps = 200
 
 // machine names where the figures were measured.
 func machine() string {

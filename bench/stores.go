@@ -70,7 +70,7 @@ func storeCases(tmp string, names runNames, pgAdmin, dynamoEndpoint string) ([]s
 	dyn := func(table string) string {
 		return "dynamodb://" + table + "?region=us-east-1&endpoint=" + url.QueryEscape(dynamoEndpoint)
 	}
-	cases = append(cases, storeCase{Name: "dynamodb", HTTPURL: dyn(names.HTTPTable), Direct: dyn(names.DirectTable), WriteRatioTarget: 0.6})
+	cases = append(cases, storeCase{Name: "dynamodb", HTTPURL: dyn(names.HTTPTable), Direct: dyn(names.DirectTable), WriteRatioTarget: 0.7})
 	return cases, nil
 }
 
@@ -228,32 +228,33 @@ func storeRows(sc storeCase, progressBin, tmp string, conc int, d time.Duration,
 		if err != nil {
 			return nil, fmt.Errorf("%s %s direct: %w", sc.Name, w.Name, err)
 		}
-		// Latency at half the peak that the open-loop generator itself
-		// reaches closed loop (vegeta costs the shared CPU more than wrk, so
-		// half of wrk's peak would measure the generator's queue), or less
-		// where even that piles up more than the store keeps up with: each
-		// step takes a quarter off.
+		// Latency at a quarter of the peak that the open-loop generator
+		// itself reaches closed loop (vegeta costs the shared CPU more than
+		// wrk, so a share of wrk's peak would measure the generator's
+		// queue), where the generator does not set the queue; or less where
+		// even that piles up more than the store keeps up with: each step
+		// takes a quarter off.
 		gen, err := median(1, func() (Measure, error) { return httpPeak(srv, w, conc, d) })
 		if err != nil {
 			return nil, fmt.Errorf("%s %s over HTTP with vegeta: %w", sc.Name, w.Name, err)
 		}
-		half := gen.PerSecond / 2
+		rate := gen.PerSecond * latencyLoad
 		var lat Measure
 		var overload string
 		for step := 0; ; step++ {
-			lat, err = median(runs, func() (Measure, error) { return httpAtRate(srv, w, half, d) })
+			lat, err = median(runs, func() (Measure, error) { return httpAtRate(srv, w, rate, d) })
 			if err == nil {
 				break
 			}
 			if step == maxRateSteps || !errors.Is(err, errTooManyFailures) {
-				return nil, fmt.Errorf("%s %s at %.0f/s: %w", sc.Name, w.Name, half, err)
+				return nil, fmt.Errorf("%s %s at %.0f/s: %w", sc.Name, w.Name, rate, err)
 			}
-			overload = fmt.Sprintf("half the generator's peak (%.0f/s) was more than the store keeps up with open loop; measured at %.0f/s", gen.PerSecond/2, half*0.75)
-			half *= 0.75
+			overload = fmt.Sprintf("a quarter of the generator's peak (%.0f/s) was more than the store keeps up with open loop; measured at %.0f/s", gen.PerSecond*latencyLoad, rate*0.75)
+			rate *= 0.75
 		}
-		dlat, err := median(runs, func() (Measure, error) { return directAtRate(do, half, d) })
+		dlat, err := median(runs, func() (Measure, error) { return directAtRate(do, rate, d) })
 		if err != nil {
-			return nil, fmt.Errorf("%s %s direct at half load: %w", sc.Name, w.Name, err)
+			return nil, fmt.Errorf("%s %s direct at a quarter load: %w", sc.Name, w.Name, err)
 		}
 		peakRow := Row{Group: sc.Name, Name: w.Name + " (" + strconv.Itoa(conc) + " clients)", Ours: peak.PerSecond, Ceiling: dpeak.PerSecond, Unit: "req/s",
 			Note: ""}
@@ -262,20 +263,27 @@ func storeRows(sc storeCase, progressBin, tmp string, conc int, d time.Duration,
 		} else {
 			rows = append(rows, info(peakRow))
 		}
-		at := fmt.Sprintf(" at %.0f/s", half)
+		at := fmt.Sprintf(" at %.0f/s", rate)
 		p99 := Row{Group: sc.Name, Name: w.Name + " p99 added" + at, Ours: ms(lat.P99), Ceiling: ms(dlat.P99), Unit: "ms", Note: overload}
 		if lat.Errors+dlat.Errors > 0 {
 			p99.Note = strings.TrimPrefix(p99.Note+"; ", "; ") + fmt.Sprintf("%d of %d HTTP requests and %d of %d direct operations failed (store busy)", lat.Errors, lat.Requests, dlat.Errors, dlat.Requests)
 		}
 		rows = append(rows,
 			info(Row{Group: sc.Name, Name: w.Name + " p50" + at, Ours: ms(lat.P50), Ceiling: ms(dlat.P50), Unit: "ms"}),
-			deltaBelow(p99, 1),
+			deltaBelow(p99, p99TargetMs),
 		)
 	}
 	return rows, nil
 }
 
-// maxRateSteps bounds how far the half-load rate is stepped down.
+// maxRateSteps bounds how far the latency runs' rate is stepped down.
 const maxRateSteps = 4
+
+// latencyLoad is the share of the generator's own peak the latency runs
+// send, and p99TargetMs what the service may add to the store's p99 there.
+const (
+	latencyLoad = 0.25
+	p99TargetMs = 2
+)
 
 func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }

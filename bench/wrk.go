@@ -8,16 +8,21 @@ import (
 	"regexp"
 	"strconv"
 	"time"
+
+	"github.com/progresskit/progresskit/service/api"
 )
 
 // wrkScript makes every request of a wrk connection different, as the
 // vegeta targeter does: a random learner of the read set and, for writes,
 // a new event id.
 const wrkScript = `
-local users, course, token, write = %d, %q, %q, %t
+local users, course, token, write, prefer = %d, %q, %q, %t, %q
 local n = 0
 wrk.headers["Authorization"] = "Bearer " .. token
 wrk.headers["Content-Type"] = "application/json"
+if write then
+  wrk.headers["Prefer"] = prefer
+end
 math.randomseed(os.time() + math.random(1000000))
 request = function()
   n = n + 1
@@ -42,7 +47,7 @@ var (
 // wrk: a C event loop that leaves the CPU to the server on a small machine.
 func wrkPeak(s *server, w Work, conc int, d time.Duration, dir string) (Measure, error) {
 	script := filepath.Join(dir, fmt.Sprintf("wrk-%t.lua", w.Write))
-	if err := os.WriteFile(script, []byte(fmt.Sprintf(wrkScript, users, courseID, s.Token, w.Write)), 0o644); err != nil {
+	if err := os.WriteFile(script, []byte(fmt.Sprintf(wrkScript, users, courseID, s.Token, w.Write, api.PreferMinimal)), 0o644); err != nil {
 		return Measure{}, err
 	}
 	out, err := exec.Command("wrk", "-t", "2", "-c", strconv.Itoa(conc), "-d", fmt.Sprintf("%.0fs", d.Seconds()), "-s", script, s.URL).CombinedOutput()
