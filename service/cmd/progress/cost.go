@@ -12,6 +12,7 @@ import (
 
 	"github.com/progresskit/progresskit/cdk/config"
 	"github.com/progresskit/progresskit/service/cost"
+	"github.com/progresskit/progresskit/service/internal/envflag"
 )
 
 // Defaults of the cost command when no cdk.json is at hand.
@@ -22,7 +23,7 @@ const (
 
 // costFlags are the inputs every cost subcommand shares.
 type costFlags struct {
-	fs                                    *flagSet
+	fs                                    *envflag.FlagSet
 	env, cdkJSON, region, format          *string
 	pricing, pricesFile                   *string
 	requests, writeRatio, respBytes, peak *float64
@@ -44,16 +45,6 @@ func newCostFlags(name string, stderr io.Writer) *costFlags {
 	c.peak = fs.Float64("peak", -1, "peak-to-average ratio (default: the env's)")
 	c.storedGB = fs.Float64("stored-gb", defaultStoredGB, "progress data held, GB")
 	return c
-}
-
-// Float64 is the env-twinned float flag the cost flags need.
-func (f *flagSet) Float64(name string, def float64, usage string) *float64 {
-	if v, ok := f.env(name); ok {
-		if _, err := fmt.Sscan(v, &def); err != nil {
-			f.envErr = fmt.Errorf("%s=%q: not a number", EnvName(name), v)
-		}
-	}
-	return f.FlagSet.Float64(name, def, usage+" (env "+EnvName(name)+")")
 }
 
 // inputs resolves the model, traffic and sizing from cdk.json and flags.

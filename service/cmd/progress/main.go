@@ -11,9 +11,11 @@ import (
 	"sort"
 	"syscall"
 
-	// Mozilla's roots, used only where the system has none: the FROM
-	// scratch image then verifies TLS to the JWKS and AWS APIs without a CA
-	// file copied from whichever machine built it.
+	"github.com/progresskit/progresskit/service/internal/envflag"
+
+	// Mozilla's roots, used only where the system has none: an operator's
+	// minimal container still verifies TLS when it probes a deployment or
+	// migrates to AWS.
 	_ "golang.org/x/crypto/x509roots/fallback"
 )
 
@@ -35,7 +37,12 @@ func commands() map[string]command {
 }
 
 // errUsage marks an error already explained by the flag package.
-var errUsage = errors.New("usage")
+var errUsage = envflag.ErrUsage
+
+// newFlagSet is a subcommand's flags, named as its help and errors show it.
+func newFlagSet(name string, stderr io.Writer) *envflag.FlagSet {
+	return envflag.New("progress "+name, stderr)
+}
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)

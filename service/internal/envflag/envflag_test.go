@@ -1,4 +1,4 @@
-package main
+package envflag
 
 import (
 	"errors"
@@ -22,14 +22,14 @@ func TestBoolEnvTwin(t *testing.T) {
 		t.Run(tc.value, func(t *testing.T) {
 			t.Setenv(EnvName("verify"), tc.value)
 			var stderr strings.Builder
-			fs := newFlagSet("migrate", &stderr)
+			fs := New("progress migrate", &stderr)
 			got := fs.Bool("verify", false, "")
 			err := fs.Parse(nil)
 			if tc.ok != (err == nil) {
 				t.Fatalf("%s=%q: err %v, want ok=%v", EnvName("verify"), tc.value, err, tc.ok)
 			}
 			if !tc.ok {
-				if !errors.Is(err, errUsage) || !strings.Contains(stderr.String(), "PROGRESS_VERIFY") {
+				if !errors.Is(err, ErrUsage) || !strings.Contains(stderr.String(), "PROGRESS_VERIFY") {
 					t.Errorf("error %v, stderr %q: want a usage error naming PROGRESS_VERIFY", err, stderr.String())
 				}
 				return
@@ -44,7 +44,7 @@ func TestBoolEnvTwin(t *testing.T) {
 // The flag still wins over its twin.
 func TestFlagOverridesEnvTwin(t *testing.T) {
 	t.Setenv(EnvName("verify"), "false")
-	fs := newFlagSet("migrate", io.Discard)
+	fs := New("progress migrate", io.Discard)
 	got := fs.Bool("verify", false, "")
 	if err := fs.Parse([]string{"--verify"}); err != nil || !*got {
 		t.Fatalf("--verify with PROGRESS_VERIFY=false: %v, %v", *got, err)
