@@ -58,6 +58,7 @@ func TestConstructsFromAnotherModule(t *testing.T) {
 				t.Fatalf("Lambda asset %s holds %v (%v), want exactly bootstrap", asset.Path, entries, err)
 			}
 			checkArm64Executable(t, filepath.Join(out, asset.Path, "bootstrap"))
+			checkBuiltFrom(t, filepath.Join(out, asset.Path, "bootstrap"), assets.Bootstrap)
 		})
 		t.Run(prefix+"-Ec2", func(t *testing.T) {
 			stack := readStack(t, out, prefix+"-Ec2")
@@ -74,6 +75,7 @@ func TestConstructsFromAnotherModule(t *testing.T) {
 				t.Fatalf("%d single-file assets, want the server binary alone: %+v", len(binaries), binaries)
 			}
 			checkArm64Executable(t, filepath.Join(out, binaries[0].Path))
+			checkBuiltFrom(t, filepath.Join(out, binaries[0].Path), assets.Server)
 		})
 		t.Run(prefix+"-Fargate", func(t *testing.T) {
 			stack := readStack(t, out, prefix+"-Fargate")
@@ -100,6 +102,7 @@ func TestConstructsFromAnotherModule(t *testing.T) {
 				for _, c := range copies {
 					src := strings.ReplaceAll(c[1], "${TARGETARCH}", assets.DeployArch)
 					checkArm64Executable(t, filepath.Join(dir, src))
+					checkBuiltFrom(t, filepath.Join(dir, src), assets.Server)
 				}
 			}
 		})
@@ -142,6 +145,16 @@ func checkArm64Executable(t *testing.T, path string) {
 	}
 	if f.Section(".symtab") != nil {
 		t.Errorf("%s is not stripped", path)
+	}
+}
+
+// checkBuiltFrom: a deployed executable is built from b's main package, so
+// instances and the image run the server, never the operator's CLI.
+func checkBuiltFrom(t *testing.T, path string, b assets.Binary) {
+	t.Helper()
+	want := assets.ModulePath + strings.TrimPrefix(b.Package, ".")
+	if main, _ := buildInfo(t, path); main != want {
+		t.Errorf("%s is built from %s, want %s", path, main, want)
 	}
 }
 

@@ -17,9 +17,10 @@ import (
 	"github.com/aws/jsii-runtime-go"
 )
 
-// progressBin and bootstrapBin are built once for every test here, as
-// make builds them (static, stripped), for this machine's architecture.
-var progressBin, bootstrapBin string
+// progressBin (the CLI), serverBin (the server EC2 and the container run)
+// and bootstrapBin are built once for every test here, static and
+// stripped, for this machine's architecture.
+var progressBin, serverBin, bootstrapBin string
 
 func TestMain(m *testing.M) {
 	dir, err := os.MkdirTemp("", "progress-bin-")
@@ -28,9 +29,11 @@ func TestMain(m *testing.M) {
 		os.Exit(1)
 	}
 	progressBin = filepath.Join(dir, "progress")
+	serverBin = filepath.Join(dir, "progress-server")
 	bootstrapBin = filepath.Join(dir, "bootstrap")
 	for _, b := range [][]string{
 		{"-o", progressBin, "../service/cmd/progress"},
+		{"-o", serverBin, "../service/cmd/server"},
 		{"-tags", "lambda.norpc,faultinject", "-o", bootstrapBin, "../service/cmd/bootstrap"},
 	} {
 		build := exec.Command("go", append([]string{"build", "-trimpath", "-ldflags=-s -w"}, b...)...)
@@ -46,7 +49,7 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
-// server is a running 'progress serve' process.
+// server is a running 'progress serve' or progress-server process.
 type server struct {
 	URL  string
 	cmd  *exec.Cmd
@@ -65,13 +68,21 @@ func (s *server) Logs() string {
 // the log line that says where it listens.
 func startServer(t *testing.T, dir string, env []string, args ...string) *server {
 	t.Helper()
-	return startProcess(t, dir, env, append([]string{"serve", "--addr", "127.0.0.1:0"}, args...)...)
+	return startProcess(t, progressBin, dir, env, append([]string{"serve", "--addr", "127.0.0.1:0"}, args...)...)
 }
 
-// startProcess runs the progress binary with exactly args.
-func startProcess(t *testing.T, dir string, env []string, args ...string) *server {
+// startDeployed runs progress-server, the binary deployments run, with
+// args on a free port.
+func startDeployed(t *testing.T, dir string, env []string, args ...string) *server {
 	t.Helper()
-	cmd := exec.Command(progressBin, args...)
+	return startProcess(t, serverBin, dir, env, append([]string{"--addr", "127.0.0.1:0"}, args...)...)
+}
+
+// startProcess runs bin with exactly args and waits for the log line
+// that says where it listens.
+func startProcess(t *testing.T, bin, dir string, env []string, args ...string) *server {
+	t.Helper()
+	cmd := exec.Command(bin, args...)
 	cmd.Dir = dir
 	cmd.Env = append(os.Environ(), env...)
 	stderr, err := cmd.StderrPipe()
@@ -110,9 +121,9 @@ func startProcess(t *testing.T, dir string, env []string, args ...string) *serve
 		return s
 	case <-s.done:
 		cmd.Wait()
-		t.Fatalf("progress serve exited before serving:\n%s", s.Logs())
+		t.Fatalf("%s exited before serving:\n%s", filepath.Base(bin), s.Logs())
 	case <-time.After(60 * time.Second):
-		t.Fatalf("progress serve did not start within 60 s:\n%s", s.Logs())
+		t.Fatalf("%s did not start within 60 s:\n%s", filepath.Base(bin), s.Logs())
 	}
 	return nil
 }
@@ -131,7 +142,13 @@ func (s *server) stop(t *testing.T) int {
 // runCLI runs the CLI and returns stdout, stderr and the exit code.
 func runCLI(t *testing.T, dir string, env []string, args ...string) (string, string, int) {
 	t.Helper()
-	cmd := exec.Command(progressBin, args...)
+	return runBinary(t, progressBin, dir, env, args...)
+}
+
+// runBinary runs bin to its end and returns stdout, stderr and the exit code.
+func runBinary(t *testing.T, bin, dir string, env []string, args ...string) (string, string, int) {
+	t.Helper()
+	cmd := exec.Command(bin, args...)
 	cmd.Dir = dir
 	cmd.Env = append(os.Environ(), env...)
 	var stdout, stderr strings.Builder

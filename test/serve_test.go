@@ -1,6 +1,8 @@
 package test
 
 import (
+	"maps"
+	"slices"
 	"strings"
 	"syscall"
 	"testing"
@@ -68,11 +70,59 @@ func TestServeRefusesUnsafeAuth(t *testing.T) {
 		if code == 0 || !strings.Contains(stderr, "--auth") && !strings.Contains(stderr, "--issuer") {
 			t.Errorf("%s: exit %d, stderr %q", name, code, stderr)
 		}
+		// The deployed server refuses the same, and has no demo page.
+		if slices.Contains(args, "--demo") {
+			continue
+		}
+		_, stderr, code = runBinary(t, serverBin, dir, nil, args[1:]...)
+		if code == 0 || !strings.Contains(stderr, "--auth") && !strings.Contains(stderr, "--issuer") {
+			t.Errorf("progress-server, %s: exit %d, stderr %q", name, code, stderr)
+		}
 	}
 	// The env twin is read like the flag.
 	_, stderr, code := runCLI(t, dir, []string{"PROGRESS_AUTH=none"}, "serve", "--addr", "127.0.0.1:0")
 	if code == 0 || !strings.Contains(stderr, `"none"`) {
 		t.Errorf("PROGRESS_AUTH=none: exit %d %q", code, stderr)
+	}
+	_, stderr, code = runBinary(t, serverBin, dir, []string{"PROGRESS_AUTH=none"}, "--addr", "127.0.0.1:0")
+	if code == 0 || !strings.Contains(stderr, `"none"`) {
+		t.Errorf("progress-server, PROGRESS_AUTH=none: exit %d %q", code, stderr)
+	}
+}
+
+// progress-server is 'progress serve' without the demo page: the same
+// flags with the same help and environment twins, and --demo unknown.
+func TestDeployedServerHasServesFlagsButTheDemo(t *testing.T) {
+	dir := t.TempDir()
+	flags := func(bin string, args ...string) map[string]string {
+		t.Helper()
+		_, help, code := runBinary(t, bin, dir, nil, args...)
+		if code != 0 {
+			t.Fatalf("%s %v: exit %d\n%s", bin, args, code, help)
+		}
+		out := map[string]string{}
+		var name string
+		for _, line := range strings.Split(help, "\n")[1:] { // after "Usage of ...:"
+			if rest, ok := strings.CutPrefix(line, "  -"); ok {
+				name = strings.Fields(rest)[0]
+			}
+			if name != "" {
+				out[name] += line + "\n"
+			}
+		}
+		return out
+	}
+	cli, srv := flags(progressBin, "serve", "-h"), flags(serverBin, "-h")
+	if _, ok := cli["demo"]; !ok {
+		t.Fatalf("progress serve has no --demo:\n%v", cli)
+	}
+	delete(cli, "demo")
+	if !maps.Equal(cli, srv) {
+		t.Errorf("progress serve's flags but --demo:\n%v\nprogress-server's:\n%v", cli, srv)
+	}
+	_, stderr, code := runBinary(t, serverBin, dir, nil, "--demo")
+	if code != 2 || !strings.Contains(stderr, "flag provided but not defined: -demo") {
+		t.Errorf("progress-server --demo: exit %d %q", code, stderr)
 	}
 }
 

@@ -27,11 +27,11 @@ func systemdAnalyze(t *testing.T) string {
 	return p
 }
 
-// unitFor writes the unit with ExecStart pointing at the binary built here
-// (the instance has it at /usr/local/bin/progress); nothing else changes.
+// unitFor writes the unit with ExecStart pointing at the server built here
+// (the instance has it at systemd.BinaryPath); nothing else changes.
 func unitFor(t *testing.T) string {
 	t.Helper()
-	unit := strings.Replace(systemd.Unit, "ExecStart="+systemd.BinaryPath, "ExecStart="+progressBin, 1)
+	unit := strings.Replace(systemd.Unit, "ExecStart="+systemd.BinaryPath, "ExecStart="+serverBin, 1)
 	if unit == systemd.Unit {
 		t.Fatalf("the unit's ExecStart is not %s", systemd.BinaryPath)
 	}
@@ -62,18 +62,18 @@ func TestSystemdUnitExposure(t *testing.T) {
 	t.Logf("systemd-analyze security: exposure %.1f", level)
 }
 
-// execStart reads the unit's command line after the binary.
-func execStart(t *testing.T) []string {
+// execStart reads the unit's command line: the binary and its arguments.
+func execStart(t *testing.T) (string, []string) {
 	t.Helper()
 	sc := bufio.NewScanner(strings.NewReader(systemd.Unit))
 	for sc.Scan() {
 		if rest, ok := strings.CutPrefix(sc.Text(), "ExecStart="); ok {
 			f := strings.Fields(rest)
-			return f[1:]
+			return f[0], f[1:]
 		}
 	}
 	t.Fatal("no ExecStart")
-	return nil
+	return "", nil
 }
 
 // readEnvFile parses an EnvironmentFile as systemd does for KEY=VALUE lines.
@@ -94,9 +94,9 @@ func readEnvFile(t *testing.T, path string) []string {
 	return env
 }
 
-// TestServerAsTheUnitStartsIt runs the binary with the unit's arguments and
-// an environment file like the one the EC2 user data writes (PostgreSQL,
-// jwks auth), and passes the smoke suite with RS256 tokens.
+// TestServerAsTheUnitStartsIt runs the deployed server with the unit's
+// arguments and an environment file like the one the EC2 user data writes
+// (PostgreSQL, jwks auth), and passes the smoke suite with RS256 tokens.
 func TestServerAsTheUnitStartsIt(t *testing.T) {
 	iss := testenv.NewIssuer(t, "127.0.0.1:0")
 	dir := t.TempDir()
@@ -106,18 +106,18 @@ func TestServerAsTheUnitStartsIt(t *testing.T) {
 	if err := os.WriteFile(envFile, []byte(content), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	args := execStart(t)
-	if len(args) != 1 || args[0] != "serve" {
-		t.Fatalf("ExecStart arguments %v", args)
+	bin, args := execStart(t)
+	if bin != systemd.BinaryPath || len(args) != 0 {
+		t.Fatalf("ExecStart is %s %v, want %s alone: every setting comes from the environment file", bin, args, systemd.BinaryPath)
 	}
-	srv := startProcess(t, dir, readEnvFile(t, envFile), args...)
+	srv := startProcess(t, serverBin, dir, readEnvFile(t, envFile), args...)
 	runProbe(t, probe.Target{BaseURL: srv.URL, Token: iss.Token(t, "ec2-learner", false), AdminToken: iss.Token(t, "ops", true)})
 	if code := srv.stop(t); code != 0 {
 		t.Fatalf("exit %d after SIGTERM:\n%s", code, srv.Logs())
 	}
 }
 
-// The smoke suite passes against the server on every store.
+// The smoke suite passes against the deployed server on every store.
 func TestServerSmokeOnEveryStore(t *testing.T) {
 	stores := map[string]string{
 		"sqlite":   "sqlite://" + filepath.Join(t.TempDir(), "p.db"),
@@ -127,7 +127,7 @@ func TestServerSmokeOnEveryStore(t *testing.T) {
 	for name, url := range stores {
 		t.Run(name, func(t *testing.T) {
 			dir := t.TempDir()
-			srv := startServer(t, dir, nil, "--auth", "dev", "--store", url)
+			srv := startDeployed(t, dir, nil, "--auth", "dev", "--store", url)
 			tok, _, _ := runCLI(t, dir, nil, "token", "--user", "smoke-"+name)
 			admin, _, _ := runCLI(t, dir, nil, "token", "--user", "ops", "--admin")
 			runProbe(t, probe.Target{BaseURL: srv.URL, Token: strings.TrimSpace(tok), AdminToken: strings.TrimSpace(admin)})

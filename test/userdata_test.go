@@ -179,7 +179,7 @@ func runUserData(t *testing.T, script, store string, iss *testenv.Issuer) userDa
 	cmd := exec.CommandContext(ctx, "bash", "-c", script)
 	cmd.Env = append(os.Environ(),
 		"PATH="+bin+":"+os.Getenv("PATH"),
-		"PROGRESS_TEST_BINARY="+progressBin, "PROGRESS_TEST_STATE="+state, "PROGRESS_TEST_UNIT_DIR="+root+unitDir,
+		"PROGRESS_TEST_BINARY="+serverBin, "PROGRESS_TEST_STATE="+state, "PROGRESS_TEST_UNIT_DIR="+root+unitDir,
 		"PROGRESS_TEST_READY_URL=http://"+addr+settings.ReadyPath,
 	)
 	out, err := cmd.CombinedOutput()

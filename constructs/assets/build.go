@@ -27,9 +27,10 @@ type Binary struct {
 var (
 	// Bootstrap is the Lambda runtime's entry point (provided.al2023).
 	Bootstrap = Binary{Package: "./service/cmd/bootstrap", Name: "bootstrap", Tags: []string{"lambda.norpc"}}
-	// Server is the progress CLI, which EC2 and the container run as
-	// 'progress serve'.
-	Server = Binary{Package: "./service/cmd/progress", Name: "progress"}
+	// Server is the progress API's runtime alone, which EC2 and the
+	// container run; the operator's CLI (service/cmd/progress) is never
+	// deployed.
+	Server = Binary{Package: "./service/cmd/server", Name: "progress-server"}
 )
 
 // ModuleDir is the directory of the progresskit module the working

@@ -59,7 +59,7 @@ func TestWriteContainerContextHoldsWhatTheDockerfileCopies(t *testing.T) {
 	for _, e := range entries {
 		names = append(names, e.Name())
 	}
-	if len(names) != 2 || names[0] != "Dockerfile" || names[1] != "progress-"+DeployArch {
-		t.Errorf("context holds %v, want Dockerfile and progress-%s", names, DeployArch)
+	if len(names) != 2 || names[0] != "Dockerfile" || names[1] != "progress-server-"+DeployArch {
+		t.Errorf("context holds %v, want Dockerfile and progress-server-%s", names, DeployArch)
 	}
 }

@@ -15,4 +15,4 @@ const User = "65532:65532"
 
 // BinaryName is the server binary for goarch in the build context; the
 // Dockerfile picks it by the platform's TARGETARCH.
-func BinaryName(goarch string) string { return "progress-" + goarch }
+func BinaryName(goarch string) string { return "progress-server-" + goarch }

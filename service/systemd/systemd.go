@@ -13,5 +13,5 @@ var Unit string
 const (
 	UnitPath    = "/etc/systemd/system/progress.service"
 	EnvFilePath = "/etc/progress/progress.env"
-	BinaryPath  = "/usr/local/bin/progress"
+	BinaryPath  = "/usr/local/bin/progress-server"
 )
