@@ -118,8 +118,10 @@ fuzz: ## run each fuzz target for its execution budget (about 10 s each): FUZZTI
 test-unit: ## the tests that need no server (SHORT=1 skips the rest; CI never sets it)
 	SHORT=1 $(GO) test ./...
 
-# The constructs build the deployment binaries (linux/arm64) themselves at
-# synthesis (constructs/assets), so no target here builds them.
+# The constructs build the deployment binaries (linux/arm64: progress-server
+# from service/cmd/server, the Lambda bootstrap) themselves at synthesis
+# (constructs/assets), so no target here builds them; bin/progress is the
+# CLI, whose 'serve' runs the same server code with the demo page.
 
 CDK  := node_modules/.bin/cdk
 ENV  ?= dev

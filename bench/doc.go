@@ -12,6 +12,9 @@
 //   - the Lambda bootstrap's size, cold start (process start to the first
 //     'next' of the Runtime API) and warm invoke, beside a hello-world
 //     aws-lambda-go bootstrap built the same way;
+//   - the size of the server the EC2 instances and the image run
+//     (progress-server, linux/arm64, stripped, as constructs/assets builds
+//     it), beside the progress CLI built the same way;
 //   - synthesis of arch=all beside a single arch (wall time, peak memory).
 //
 // It prints a table and writes bench/results.json. It needs the servers

@@ -21,7 +21,7 @@ func main() {
 	conc := flag.Int("concurrency", 16, "clients of the throughput runs")
 	d := flag.Duration("duration", 3*time.Second, "length of one run")
 	runs := flag.Int("runs", 3, "runs of each figure (the median is reported), after one warm-up")
-	only := flag.String("only", "", "comma-separated groups to run: stores, lambda, synth (default all)")
+	only := flag.String("only", "", "comma-separated groups to run: stores, lambda, server, synth (default all)")
 	markdown := flag.String("markdown", "", "print FILE (a results.json) as the README's table, and run nothing")
 	flag.Parse()
 	if *markdown != "" {
@@ -104,6 +104,12 @@ func run(progressBin, cdk, out string, conc int, d time.Duration, runs int, only
 	if want("lambda") {
 		rows, err := lambdaRows(tmp, cases[2].HTTPURL, runs)
 		if err := section("lambda", rows, err); err != nil {
+			return err
+		}
+	}
+	if want("server") {
+		rows, err := serverRows(tmp)
+		if err := section("server", rows, err); err != nil {
 			return err
 		}
 	}

@@ -20,7 +20,7 @@ type Setting struct {
 
 func flagged(flag string) Setting { return Setting{Flag: flag, Env: EnvName(flag)} }
 
-// The server's settings ('progress serve').
+// The server's settings (progress-server, and 'progress serve' locally).
 var (
 	Addr         = flagged("addr")
 	Store        = flagged("store")

@@ -1,7 +1,7 @@
 // Command bootstrap is the progress service as an AWS Lambda function on the
 // provided.al2023 runtime, behind an API Gateway HTTP API (payload 2.0).
 //
-// It serves the same http.Handler as 'progress serve', adapted by
+// It serves the same http.Handler as progress-server, adapted by
 // aws-lambda-go-api-proxy, on the DynamoDB store only: it links neither the
 // PostgreSQL driver nor SQLite. Set-up runs once per sandbox, at init;
 // identity comes from the claims the HTTP API's JWT authorizer verified.
