@@ -2,14 +2,10 @@ package stacks
 
 import (
 	"github.com/aws/aws-cdk-go/awscdk/v2"
-	"github.com/aws/aws-cdk-go/awscdk/v2/awscertificatemanager"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsdynamodb"
-	"github.com/aws/aws-cdk-go/awscdk/v2/awsroute53"
 	"github.com/aws/constructs-go/constructs/v10"
-	"github.com/aws/jsii-runtime-go"
 
 	"github.com/progresskit/progresskit/cdk/config"
-	"github.com/progresskit/progresskit/constructs/customdomain"
 	"github.com/progresskit/progresskit/constructs/fargateservice"
 	"github.com/progresskit/progresskit/constructs/identity"
 	"github.com/progresskit/progresskit/constructs/network"
@@ -51,16 +47,4 @@ func NewFargateStack(scope constructs.Construct, id string, props *FargateStackP
 		Disposable:    !s.Production,
 	})
 	return &FargateStack{Stack: stack, Service: svc}
-}
-
-// domain imports the env's certificate and hosted zone, where it names them.
-func domain(scope constructs.Construct, s config.Settings) customdomain.Props {
-	d := customdomain.Props{DomainName: s.DomainName}
-	if s.CertificateArn != "" {
-		d.Certificate = awscertificatemanager.Certificate_FromCertificateArn(scope, jsii.String("Certificate"), jsii.String(s.CertificateArn))
-	}
-	if s.HostedZoneID != "" {
-		d.HostedZone = awsroute53.HostedZone_FromHostedZoneId(scope, jsii.String("HostedZone"), jsii.String(s.HostedZoneID))
-	}
-	return d
 }
