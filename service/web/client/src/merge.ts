@@ -1,4 +1,4 @@
-// The server's merge rules (service/progress/course.go), applied to a
+// The server's merge rules (service/progress/merge.go), applied to a
 // course view: how a client shows its own pending events at once, before
 // the server has them. The shared vectors in
 // service/progress/testdata/merge-vectors.json hold both to the same
