@@ -132,6 +132,20 @@ type Model struct {
 // NewModel reads the embedded table for region.
 func NewModel(region string) (*Model, error) { return NewModelWith(region, "") }
 
+// NewModelWith reads region from LoadTableWith(pricesFile): the embedded
+// table, overlaid with pricesFile when it is set.
+func NewModelWith(region, pricesFile string) (*Model, error) {
+	t, err := LoadTableWith(pricesFile)
+	if err != nil {
+		return nil, err
+	}
+	p, err := t.Region(region)
+	if err != nil {
+		return nil, err
+	}
+	return &Model{Region: region, P: p, Hours: t.HoursPerMonth, Pricing: OnDemand}, nil
+}
+
 func (m *Model) avgRPS(t Traffic) float64 { return t.RequestsPerMonth / (m.Hours * 3600) }
 
 func (m *Model) dynamo(e *Estimate, t Traffic, s Sizing) {

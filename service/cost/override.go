@@ -9,39 +9,6 @@ import (
 	"reflect"
 )
 
-// LoadTableWith reads the embedded table and, when pricesFile is set,
-// overlays it: a JSON file in the table's own schema whose figures replace
-// or extend the embedded ones (negotiated rates, a verified figure, a
-// region the table does not ship). A misspelt field is an error, and so
-// is a region left without a figure the model needs.
-func LoadTableWith(pricesFile string) (*Table, error) {
-	if pricesFile == "" {
-		return LoadTable()
-	}
-	over, err := readOverlay(pricesFile)
-	if err != nil {
-		return nil, err
-	}
-	var base map[string]any
-	if err := json.Unmarshal(pricesJSON, &base); err != nil {
-		return nil, err
-	}
-	merged, err := json.Marshal(deepMerge(base, over))
-	if err != nil {
-		return nil, err
-	}
-	t, err := decodeStrict(merged)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", pricesFile, err)
-	}
-	for name, p := range t.Regions {
-		if missing := missingFigures(p); len(missing) > 0 {
-			return nil, fmt.Errorf("%s: region %s lacks %v", pricesFile, name, missing)
-		}
-	}
-	return t, nil
-}
-
 // readOverlay reads a prices file, checks its field names, and makes its
 // figures its own (ownProvenance).
 func readOverlay(file string) (map[string]any, error) {
@@ -68,20 +35,6 @@ func decodeStrict(b []byte) (*Table, error) {
 		return nil, err
 	}
 	return &t, nil
-}
-
-// NewModelWith reads region from LoadTableWith(pricesFile): the embedded
-// table, overlaid with pricesFile when it is set.
-func NewModelWith(region, pricesFile string) (*Model, error) {
-	t, err := LoadTableWith(pricesFile)
-	if err != nil {
-		return nil, err
-	}
-	p, err := t.Region(region)
-	if err != nil {
-		return nil, err
-	}
-	return &Model{Region: region, P: p, Hours: t.HoursPerMonth, Pricing: OnDemand}, nil
 }
 
 // ownSource is what a figure from a prices file that names no source says

@@ -68,6 +68,39 @@ func LoadTable() (*Table, error) {
 	return &t, nil
 }
 
+// LoadTableWith reads the embedded table and, when pricesFile is set,
+// overlays it: a JSON file in the table's own schema whose figures replace
+// or extend the embedded ones (negotiated rates, a verified figure, a
+// region the table does not ship). A misspelt field is an error, and so
+// is a region left without a figure the model needs.
+func LoadTableWith(pricesFile string) (*Table, error) {
+	if pricesFile == "" {
+		return LoadTable()
+	}
+	over, err := readOverlay(pricesFile)
+	if err != nil {
+		return nil, err
+	}
+	var base map[string]any
+	if err := json.Unmarshal(pricesJSON, &base); err != nil {
+		return nil, err
+	}
+	merged, err := json.Marshal(deepMerge(base, over))
+	if err != nil {
+		return nil, err
+	}
+	t, err := decodeStrict(merged)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", pricesFile, err)
+	}
+	for name, p := range t.Regions {
+		if missing := missingFigures(p); len(missing) > 0 {
+			return nil, fmt.Errorf("%s: region %s lacks %v", pricesFile, name, missing)
+		}
+	}
+	return t, nil
+}
+
 // Region returns a region's prices, or an error listing the known ones.
 func (t *Table) Region(name string) (Prices, error) {
 	p, ok := t.Regions[name]
