@@ -19,7 +19,7 @@ type Built struct {
 	Data      *DataStack
 	Lambda    *LambdaStack
 	Fargate   *FargateStack
-	Rds       *RdsStack
+	RDS       *RDSStack
 	Ec2       *Ec2Stack
 	Ci        *CiStack // nil unless githubRepository is set
 }
@@ -85,12 +85,12 @@ func Build(app awscdk.App) (b *Built, err error) {
 		})
 	}
 	if slices.Contains(arches, config.ArchEC2) {
-		b.Rds = NewRdsStack(app, StackName(sel.Env, "Rds"), &RdsStackProps{
+		b.RDS = NewRDSStack(app, StackName(sel.Env, "Rds"), &RDSStackProps{
 			StackProps: stackProps("Rds", "VPC and PostgreSQL (ec2)"), Settings: s,
 		})
 		b.Ec2 = NewEc2Stack(app, StackName(sel.Env, "Ec2"), &Ec2StackProps{
 			StackProps: stackProps("Ec2", "ALB + EC2 Auto Scaling group on PostgreSQL"), Settings: s,
-			Rds: b.Rds, Identity: b.Identity.Identity,
+			RDS: b.RDS, Identity: b.Identity.Identity,
 		})
 	}
 	if s.GitHubRepository != "" {

@@ -14,7 +14,7 @@ import (
 type Ec2StackProps struct {
 	awscdk.StackProps
 	Settings config.Settings
-	Rds      *RdsStack
+	RDS      *RDSStack
 	Identity *identity.Identity
 }
 
@@ -30,8 +30,8 @@ func NewEc2Stack(scope constructs.Construct, id string, props *Ec2StackProps) *E
 	s := props.Settings
 	obs := observability.New(stack, "Observability", &observability.Props{AlarmEmail: s.AlarmEmail, DashboardName: id})
 	svc := ec2service.New(stack, "Service", &ec2service.Props{
-		Network:       props.Rds.Network,
-		Database:      props.Rds.Database.Instance,
+		Network:       props.RDS.Network,
+		Database:      props.RDS.Database.Instance,
 		Identity:      props.Identity,
 		Observability: obs,
 		Domain:        domain(stack, s),

@@ -10,21 +10,21 @@ import (
 	"github.com/progresskit/progresskit/constructs/network"
 )
 
-// RdsStackProps configure the EC2 variant's stateful stack.
-type RdsStackProps struct {
+// RDSStackProps configure the EC2 variant's stateful stack.
+type RDSStackProps struct {
 	awscdk.StackProps
 	Settings config.Settings
 }
 
-// RdsStack holds the VPC and the PostgreSQL database, apart from compute.
-type RdsStack struct {
+// RDSStack holds the VPC and the PostgreSQL database, apart from compute.
+type RDSStack struct {
 	awscdk.Stack
 	Network  *network.Network
 	Database *database.Database
 }
 
-// NewRdsStack creates the VPC and the database.
-func NewRdsStack(scope constructs.Construct, id string, props *RdsStackProps) *RdsStack {
+// NewRDSStack creates the VPC and the database.
+func NewRDSStack(scope constructs.Construct, id string, props *RDSStackProps) *RDSStack {
 	stack := awscdk.NewStack(scope, &id, &props.StackProps)
 	s := props.Settings
 	net := network.New(stack, "Network", &network.Props{Disposable: !s.Production, LogRetentionDays: Retention(s.LogRetentionDays)})
@@ -33,5 +33,5 @@ func NewRdsStack(scope constructs.Construct, id string, props *RdsStackProps) *R
 		BackupDays: s.Sizing.RDSBackupDays, SingleAZ: !s.Production, Disposable: !s.Production,
 	})
 	awscdk.NewCfnOutput(stack, jsii.String("DatabaseSecretArn"), &awscdk.CfnOutputProps{Value: db.Instance.Secret().SecretArn()})
-	return &RdsStack{Stack: stack, Network: net, Database: db}
+	return &RDSStack{Stack: stack, Network: net, Database: db}
 }

@@ -312,7 +312,7 @@ func TestLambdaRoutesMatchTheService(t *testing.T) {
 func TestNoUnsuppressedNagErrors(t *testing.T) {
 	for _, env := range []string{"dev", "prod"} {
 		b := build(t, env, config.ArchAll)
-		for _, st := range []awscdk.Stack{b.Identity.Stack, b.Data.Stack, b.Lambda.Stack, b.Fargate.Stack, b.Rds.Stack, b.Ec2.Stack} {
+		for _, st := range []awscdk.Stack{b.Identity.Stack, b.Data.Stack, b.Lambda.Stack, b.Fargate.Stack, b.RDS.Stack, b.Ec2.Stack} {
 			ann := assertions.Annotations_FromStack(st)
 			for _, kind := range []string{"error", "warning"} {
 				var msgs []string
@@ -490,7 +490,7 @@ func TestEc2Stacks(t *testing.T) {
 			if b.Data != nil || b.Lambda != nil || b.Fargate != nil {
 				t.Fatal("arch=ec2 built DynamoDB or other compute stacks")
 			}
-			rds := assertions.Template_FromStack(b.Rds.Stack, nil)
+			rds := assertions.Template_FromStack(b.RDS.Stack, nil)
 			check(t, "encrypted arm64 PostgreSQL with generated credentials", func() {
 				rds.HasResourceProperties(jsii.String("AWS::RDS::DBInstance"), map[string]any{
 					"Engine":                          "postgres",
