@@ -42,15 +42,15 @@ func ec2UserData(t *testing.T) (script, stackName, logicalID string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	tpl := assertions.Template_FromStack(b.Ec2.Stack, nil)
+	tpl := assertions.Template_FromStack(b.EC2.Stack, nil)
 	var groupID string
 	for id := range *tpl.FindResources(jsii.String("AWS::AutoScaling::AutoScalingGroup"), nil) {
 		groupID = id
 	}
 	for _, lt := range *tpl.FindResources(jsii.String("AWS::EC2::LaunchTemplate"), nil) {
 		data := (*lt)["Properties"].(map[string]any)["LaunchTemplateData"].(map[string]any)
-		script = renderCfn(t, data["UserData"].(map[string]any)["Fn::Base64"], b.Selection.Settings.Region, *b.Ec2.Stack.StackName())
-		return script, *b.Ec2.Stack.StackName(), groupID
+		script = renderCfn(t, data["UserData"].(map[string]any)["Fn::Base64"], b.Selection.Settings.Region, *b.EC2.Stack.StackName())
+		return script, *b.EC2.Stack.StackName(), groupID
 	}
 	t.Fatal("no launch template")
 	return

@@ -20,7 +20,7 @@ type Built struct {
 	Lambda    *LambdaStack
 	Fargate   *FargateStack
 	RDS       *RDSStack
-	Ec2       *Ec2Stack
+	EC2       *EC2Stack
 	Ci        *CiStack // nil unless githubRepository is set
 }
 
@@ -88,7 +88,7 @@ func Build(app awscdk.App) (b *Built, err error) {
 		b.RDS = NewRDSStack(app, StackName(sel.Env, "Rds"), &RDSStackProps{
 			StackProps: stackProps("Rds", "VPC and PostgreSQL (ec2)"), Settings: s,
 		})
-		b.Ec2 = NewEc2Stack(app, StackName(sel.Env, "Ec2"), &Ec2StackProps{
+		b.EC2 = NewEC2Stack(app, StackName(sel.Env, "Ec2"), &EC2StackProps{
 			StackProps: stackProps("Ec2", "ALB + EC2 Auto Scaling group on PostgreSQL"), Settings: s,
 			RDS: b.RDS, Identity: b.Identity.Identity,
 		})

@@ -10,22 +10,22 @@ import (
 	"github.com/progresskit/progresskit/constructs/observability"
 )
 
-// Ec2StackProps configure the EC2 variant's compute stack.
-type Ec2StackProps struct {
+// EC2StackProps configure the EC2 variant's compute stack.
+type EC2StackProps struct {
 	awscdk.StackProps
 	Settings config.Settings
 	RDS      *RDSStack
 	Identity *identity.Identity
 }
 
-// Ec2Stack is ALB + Auto Scaling group on the database.
-type Ec2Stack struct {
+// EC2Stack is ALB + Auto Scaling group on the database.
+type EC2Stack struct {
 	awscdk.Stack
 	Service *ec2service.Ec2Service
 }
 
-// NewEc2Stack creates the EC2 variant.
-func NewEc2Stack(scope constructs.Construct, id string, props *Ec2StackProps) *Ec2Stack {
+// NewEC2Stack creates the EC2 variant.
+func NewEC2Stack(scope constructs.Construct, id string, props *EC2StackProps) *EC2Stack {
 	stack := awscdk.NewStack(scope, &id, &props.StackProps)
 	s := props.Settings
 	obs := observability.New(stack, "Observability", &observability.Props{AlarmEmail: s.AlarmEmail, DashboardName: id})
@@ -40,5 +40,5 @@ func NewEc2Stack(scope constructs.Construct, id string, props *Ec2StackProps) *E
 		Max:           s.Sizing.EC2MaxInstances,
 		Disposable:    !s.Production,
 	})
-	return &Ec2Stack{Stack: stack, Service: svc}
+	return &EC2Stack{Stack: stack, Service: svc}
 }

@@ -69,7 +69,7 @@ func TestFullSettingsAddEveryOptionalResource(t *testing.T) {
 			if b.Ci == nil {
 				t.Error("no Ci stack")
 			}
-			for name, st := range map[string]awscdk.Stack{"lambda": b.Lambda.Stack, "fargate": b.Fargate.Stack, "ec2": b.Ec2.Stack} {
+			for name, st := range map[string]awscdk.Stack{"lambda": b.Lambda.Stack, "fargate": b.Fargate.Stack, "ec2": b.EC2.Stack} {
 				tpl := assertions.Template_FromStack(st, nil)
 				check(t, name+": alias record", func() {
 					tpl.HasResourceProperties(jsii.String("AWS::Route53::RecordSet"), map[string]any{"Name": full["domainName"].(string) + "."})

@@ -172,7 +172,7 @@ func TestEc2Rollout(t *testing.T) {
 		t.Run(env, func(t *testing.T) {
 			b := build(t, env, config.ArchEC2)
 			z := b.Selection.Settings.Sizing
-			tpl := assertions.Template_FromStack(b.Ec2.Stack, nil)
+			tpl := assertions.Template_FromStack(b.EC2.Stack, nil)
 			timeout := "PT" + jsonNumber(ec2service.SignalTimeoutMinutes) + "M"
 			check(t, "rolling update on signals, creation waits for min capacity", func() {
 				tpl.HasResource(jsii.String("AWS::AutoScaling::AutoScalingGroup"), map[string]any{

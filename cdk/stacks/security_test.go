@@ -16,7 +16,7 @@ import (
 func allStacks(t *testing.T, env string, mutate func(map[string]any)) []awscdk.Stack {
 	t.Helper()
 	b := buildWith(t, env, config.ArchAll, mutate)
-	out := []awscdk.Stack{b.Identity.Stack, b.Data.Stack, b.Lambda.Stack, b.Fargate.Stack, b.RDS.Stack, b.Ec2.Stack}
+	out := []awscdk.Stack{b.Identity.Stack, b.Data.Stack, b.Lambda.Stack, b.Fargate.Stack, b.RDS.Stack, b.EC2.Stack}
 	if b.Ci != nil {
 		out = append(out, b.Ci.Stack)
 	}

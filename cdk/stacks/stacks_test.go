@@ -312,7 +312,7 @@ func TestLambdaRoutesMatchTheService(t *testing.T) {
 func TestNoUnsuppressedNagErrors(t *testing.T) {
 	for _, env := range []string{"dev", "prod"} {
 		b := build(t, env, config.ArchAll)
-		for _, st := range []awscdk.Stack{b.Identity.Stack, b.Data.Stack, b.Lambda.Stack, b.Fargate.Stack, b.RDS.Stack, b.Ec2.Stack} {
+		for _, st := range []awscdk.Stack{b.Identity.Stack, b.Data.Stack, b.Lambda.Stack, b.Fargate.Stack, b.RDS.Stack, b.EC2.Stack} {
 			ann := assertions.Annotations_FromStack(st)
 			for _, kind := range []string{"error", "warning"} {
 				var msgs []string
@@ -428,7 +428,7 @@ func TestCustomDomain(t *testing.T) {
 	b := buildWith(t, "prod", config.ArchAll, func(env map[string]any) {
 		env["domainName"], env["certificateArn"], env["hostedZoneId"] = domain, cert, zone
 	})
-	for name, st := range map[string]awscdk.Stack{"lambda": b.Lambda.Stack, "fargate": b.Fargate.Stack, "ec2": b.Ec2.Stack} {
+	for name, st := range map[string]awscdk.Stack{"lambda": b.Lambda.Stack, "fargate": b.Fargate.Stack, "ec2": b.EC2.Stack} {
 		t.Run(name, func(t *testing.T) {
 			tpl := assertions.Template_FromStack(st, nil)
 			check(t, "alias record for the domain in the zone", func() {
@@ -518,7 +518,7 @@ func TestEc2Stacks(t *testing.T) {
 			for id, r := range resources(rds, "AWS::EC2::SecurityGroupIngress") {
 				t.Errorf("the Rds stack opens its database itself: %s %v", id, props(r))
 			}
-			ec2 := assertions.Template_FromStack(b.Ec2.Stack, nil)
+			ec2 := assertions.Template_FromStack(b.EC2.Stack, nil)
 			ingress := resources(ec2, "AWS::EC2::SecurityGroupIngress")
 			dbRules := 0
 			for _, r := range ingress {
