@@ -21,7 +21,7 @@ type Built struct {
 	Fargate   *FargateStack
 	RDS       *RDSStack
 	EC2       *EC2Stack
-	Ci        *CiStack // nil unless githubRepository is set
+	CI        *CIStack // nil unless githubRepository is set
 }
 
 // StackName is the name of one of an environment's stacks.
@@ -94,7 +94,7 @@ func Build(app awscdk.App) (b *Built, err error) {
 		})
 	}
 	if s.GitHubRepository != "" {
-		b.Ci = NewCiStack(app, StackName(sel.Env, "Ci"), &CiStackProps{
+		b.CI = NewCIStack(app, StackName(sel.Env, "Ci"), &CIStackProps{
 			StackProps: stackProps("Ci", "GitHub Actions OIDC deploy role"), Env: sel.Env, Settings: s,
 		})
 	}

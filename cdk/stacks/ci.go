@@ -12,22 +12,22 @@ import (
 	"github.com/progresskit/progresskit/constructs/deployrole"
 )
 
-// CiStackProps configure the deploy pipeline's stack.
-type CiStackProps struct {
+// CIStackProps configure the deploy pipeline's stack.
+type CIStackProps struct {
 	awscdk.StackProps
 	Env      string
 	Settings config.Settings
 }
 
-// CiStack holds the roles the GitHub workflow assumes for this env.
-type CiStack struct {
+// CIStack holds the roles the GitHub workflow assumes for this env.
+type CIStack struct {
 	awscdk.Stack
 	Roles *deployrole.DeployRole
 }
 
-// NewCiStack trusts Settings.GitHubRepository's jobs in the GitHub
+// NewCIStack trusts Settings.GitHubRepository's jobs in the GitHub
 // environment named like the env to deploy, and its pull requests to diff.
-func NewCiStack(scope constructs.Construct, id string, props *CiStackProps) *CiStack {
+func NewCIStack(scope constructs.Construct, id string, props *CIStackProps) *CIStack {
 	stack := awscdk.NewStack(scope, &id, &props.StackProps)
 	s := props.Settings
 	var provider awsiam.IOidcProvider
@@ -43,5 +43,5 @@ func NewCiStack(scope constructs.Construct, id string, props *CiStackProps) *CiS
 	awscdk.NewCfnOutput(stack, jsii.String("DiffRoleArn"), &awscdk.CfnOutputProps{
 		Value: roles.DiffRole.RoleArn(), Description: jsii.String("AWS_DIFF_ROLE_ARN_" + strings.ToUpper(props.Env) + " of the repository"),
 	})
-	return &CiStack{Stack: stack, Roles: roles}
+	return &CIStack{Stack: stack, Roles: roles}
 }

@@ -66,7 +66,7 @@ func TestFullSettingsAddEveryOptionalResource(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if b.Ci == nil {
+			if b.CI == nil {
 				t.Error("no Ci stack")
 			}
 			for name, st := range map[string]awscdk.Stack{"lambda": b.Lambda.Stack, "fargate": b.Fargate.Stack, "ec2": b.EC2.Stack} {

@@ -261,7 +261,7 @@ func jsonNumber(n int) string { b, _ := json.Marshal(n); return string(b) }
 // deploy, file-publishing, image-publishing and lookup bootstrap roles, the
 // diff role exactly the lookup role.
 func TestCiStack(t *testing.T) {
-	if b := build(t, "prod", config.ArchLambda); b.Ci != nil {
+	if b := build(t, "prod", config.ArchLambda); b.CI != nil {
 		t.Fatal("a Ci stack without githubRepository")
 	}
 	const repo = "my-org/learning-platform"
@@ -274,10 +274,10 @@ func TestCiStack(t *testing.T) {
 	} {
 		t.Run(name, func(t *testing.T) {
 			b := buildWith(t, "prod", config.ArchLambda, mutate)
-			if b.Ci == nil || *b.Ci.Stack.StackName() != stacks.StackName("prod", "Ci") {
+			if b.CI == nil || *b.CI.Stack.StackName() != stacks.StackName("prod", "Ci") {
 				t.Fatal("no Progress-prod-Ci stack")
 			}
-			tpl := assertions.Template_FromStack(b.Ci.Stack, nil)
+			tpl := assertions.Template_FromStack(b.CI.Stack, nil)
 			wantProviders := map[string]int{"new provider": 1, "existing provider": 0}[name]
 			if n := len(resources(tpl, "AWS::IAM::OIDCProvider")); n != wantProviders {
 				t.Errorf("%d OIDC providers, want %d", n, wantProviders)
@@ -317,7 +317,7 @@ func TestCiStack(t *testing.T) {
 			// Which bootstrap roles each role may assume, by the subject it
 			// trusts: a pull request must never reach the deploy or
 			// publishing roles, so the kinds are compared exactly.
-			bootstrapRole := bootstrapRoleARN(b.Ci.Stack)
+			bootstrapRole := bootstrapRoleARN(b.CI.Stack)
 			assumes := map[string][]string{}
 			for id, p := range resources(tpl, "AWS::IAM::Policy") {
 				attached, _ := props(p)["Roles"].([]any)
@@ -360,7 +360,7 @@ func TestCiStack(t *testing.T) {
 			if !reflect.DeepEqual(assumes, want) {
 				t.Errorf("bootstrap roles each role may assume, by trusted subject:\n got  %v\n want %v", assumes, want)
 			}
-			for _, m := range *assertions.Annotations_FromStack(b.Ci.Stack).FindError(jsii.String("*"), assertions.Match_StringLikeRegexp(jsii.String("AwsSolutions-.*"))) {
+			for _, m := range *assertions.Annotations_FromStack(b.CI.Stack).FindError(jsii.String("*"), assertions.Match_StringLikeRegexp(jsii.String("AwsSolutions-.*"))) {
 				t.Errorf("cdk-nag: %s %v", *m.Id, m.Entry.Data)
 			}
 		})

@@ -17,8 +17,8 @@ func allStacks(t *testing.T, env string, mutate func(map[string]any)) []awscdk.S
 	t.Helper()
 	b := buildWith(t, env, config.ArchAll, mutate)
 	out := []awscdk.Stack{b.Identity.Stack, b.Data.Stack, b.Lambda.Stack, b.Fargate.Stack, b.RDS.Stack, b.EC2.Stack}
-	if b.Ci != nil {
-		out = append(out, b.Ci.Stack)
+	if b.CI != nil {
+		out = append(out, b.CI.Stack)
 	}
 	return out
 }
