@@ -21,7 +21,7 @@ type EC2StackProps struct {
 // EC2Stack is ALB + Auto Scaling group on the database.
 type EC2Stack struct {
 	awscdk.Stack
-	Service *ec2service.Ec2Service
+	Service *ec2service.EC2Service
 }
 
 // NewEC2Stack creates the EC2 variant.

@@ -96,8 +96,8 @@ type Props struct {
 	Disposable bool
 }
 
-// Ec2Service is the deployed variant.
-type Ec2Service struct {
+// EC2Service is the deployed variant.
+type EC2Service struct {
 	constructs.Construct
 	Group        awsautoscaling.AutoScalingGroup
 	LoadBalancer *loadbalancer.LoadBalancer
@@ -105,7 +105,7 @@ type Ec2Service struct {
 }
 
 // New deploys the variant.
-func New(scope constructs.Construct, id string, props *Props) *Ec2Service {
+func New(scope constructs.Construct, id string, props *Props) *EC2Service {
 	if props == nil {
 		props = &Props{}
 	}
@@ -119,7 +119,7 @@ func New(scope constructs.Construct, id string, props *Props) *Ec2Service {
 			"set Max to %d or more: the rolling update launches each replacement first, within Max", maxN, MinMax)
 	}
 	c := constructs.NewConstruct(scope, &id)
-	s := &Ec2Service{Construct: c}
+	s := &EC2Service{Construct: c}
 	obs := observability.OrNew(c, props.Observability)
 	binary := assets.ServerBinary(c, "Binary")
 
