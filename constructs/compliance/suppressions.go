@@ -120,9 +120,9 @@ func Database(db constructs.IConstruct, singleAZ, disposable bool) {
 	add(db, list)
 }
 
-// Ec2Instances: SSM Session Manager replaces SSH, and its managed policy is
+// EC2Instances: SSM Session Manager replaces SSH, and its managed policy is
 // the documented way to grant it.
-func Ec2Instances(role constructs.IConstruct) {
+func EC2Instances(role constructs.IConstruct) {
 	add(role, []Suppression{
 		{Rule: "AwsSolutions-IAM4", Reason: "AmazonSSMManagedInstanceCore is the AWS-maintained policy for Session Manager access, which replaces SSH (no port 22, no key pair).",
 			AppliesTo: []string{"Policy::arn:<AWS::Partition>:iam::aws:policy/AmazonSSMManagedInstanceCore"}},

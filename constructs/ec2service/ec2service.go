@@ -130,7 +130,7 @@ func New(scope constructs.Construct, id string, props *Props) *EC2Service {
 	binary.GrantRead(role)
 	secret := props.Database.Secret()
 	secret.GrantRead(role, nil)
-	compliance.Ec2Instances(role)
+	compliance.EC2Instances(role)
 
 	sg := awsec2.NewSecurityGroup(c, jsii.String("InstanceSg"), &awsec2.SecurityGroupProps{
 		Vpc: props.Network.Vpc, Description: jsii.String("progress instances: the load balancer in; HTTPS and PostgreSQL out"), AllowAllOutbound: jsii.Bool(true),
