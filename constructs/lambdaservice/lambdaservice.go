@@ -22,7 +22,7 @@ import (
 	"github.com/aws/jsii-runtime-go"
 
 	"github.com/progresskit/progresskit/constructs/customdomain"
-	"github.com/progresskit/progresskit/constructs/defaults"
+	"github.com/progresskit/progresskit/constructs/internal/defaults"
 	"github.com/progresskit/progresskit/constructs/propcheck"
 
 	"github.com/progresskit/progresskit/constructs/assets"

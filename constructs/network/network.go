@@ -11,7 +11,7 @@ import (
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
 
-	"github.com/progresskit/progresskit/constructs/defaults"
+	"github.com/progresskit/progresskit/constructs/internal/defaults"
 	"github.com/progresskit/progresskit/constructs/propcheck"
 )
 
