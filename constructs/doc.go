@@ -14,12 +14,13 @@
 //	observability   the alarm topic, the dashboard and the alarm thresholds
 //	compliance      cdk-nag's AwsSolutions checks and every suppression, with its reason
 //	assets          builds what the variants deploy, at synthesis, with the app's Go toolchain
-//	propcheck       how every construct refuses missing and conflicting props
 //	examples/...    a platform team's stack in its own VPC and user pool
 //
 // What only the constructs use is under internal/, out of a platform
-// team's reach: defaults (how every construct fills in what a caller left
-// out) and cdktest (the constructs' test helpers).
+// team's reach: propcheck (how every construct refuses missing and
+// conflicting props), defaults (how every construct fills in what a caller
+// left out) and cdktest (the constructs' test helpers). A refusal is the
+// one part an app meets: a panic with a *PropsError, which it may recover.
 //
 // Each construct takes an existing resource where one fits (a table, a
 // user pool, a VPC, a topic) or creates one. The zero value of every Props

@@ -7,8 +7,8 @@ import (
 	"github.com/aws/jsii-runtime-go"
 
 	"github.com/progresskit/progresskit/cdk/config"
+	"github.com/progresskit/progresskit/constructs"
 	"github.com/progresskit/progresskit/constructs/compliance"
-	"github.com/progresskit/progresskit/constructs/propcheck"
 )
 
 // Built is what Build created, for tests and the cost estimate.
@@ -29,11 +29,11 @@ func StackName(env, part string) string { return "Progress-" + env + "-" + part 
 
 // Build reads the env and arch context of app and adds the stacks they
 // select, with the cdk-nag checks applied. A construct's refusal of its
-// props (propcheck) comes back as the error, not a panic.
+// props (a *constructs.PropsError) comes back as the error, not a panic.
 func Build(app awscdk.App) (b *Built, err error) {
 	defer func() {
 		if r := recover(); r != nil {
-			refusal, ok := r.(*propcheck.Error)
+			refusal, ok := r.(*constructs.PropsError)
 			if !ok {
 				panic(r)
 			}

@@ -15,7 +15,7 @@ import (
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
 
-	"github.com/progresskit/progresskit/constructs/propcheck"
+	"github.com/progresskit/progresskit/constructs/internal/propcheck"
 )
 
 const (

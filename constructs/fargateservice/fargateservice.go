@@ -18,7 +18,7 @@ import (
 
 	"github.com/progresskit/progresskit/constructs/customdomain"
 	"github.com/progresskit/progresskit/constructs/internal/defaults"
-	"github.com/progresskit/progresskit/constructs/propcheck"
+	"github.com/progresskit/progresskit/constructs/internal/propcheck"
 
 	"github.com/progresskit/progresskit/constructs/assets"
 	"github.com/progresskit/progresskit/constructs/compliance"

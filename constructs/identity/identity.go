@@ -10,7 +10,7 @@ import (
 	"github.com/aws/jsii-runtime-go"
 
 	"github.com/progresskit/progresskit/constructs/internal/defaults"
-	"github.com/progresskit/progresskit/constructs/propcheck"
+	"github.com/progresskit/progresskit/constructs/internal/propcheck"
 	"github.com/progresskit/progresskit/service/settings"
 
 	"github.com/progresskit/progresskit/constructs/compliance"

@@ -12,7 +12,7 @@ import (
 	"github.com/aws/jsii-runtime-go"
 
 	"github.com/progresskit/progresskit/constructs/internal/defaults"
-	"github.com/progresskit/progresskit/constructs/propcheck"
+	"github.com/progresskit/progresskit/constructs/internal/propcheck"
 )
 
 // DefaultMaxAzs spreads the service over two zones.

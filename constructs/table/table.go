@@ -9,7 +9,7 @@ import (
 	"github.com/aws/jsii-runtime-go"
 
 	"github.com/progresskit/progresskit/constructs/internal/defaults"
-	"github.com/progresskit/progresskit/constructs/propcheck"
+	"github.com/progresskit/progresskit/constructs/internal/propcheck"
 
 	"github.com/progresskit/progresskit/service/store/dynamoschema"
 )

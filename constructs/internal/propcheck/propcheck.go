@@ -1,17 +1,20 @@
 // Package propcheck is how every construct refuses Props it cannot honour:
 // a missing required prop, two props that contradict each other, or a
 // value the construct cannot deploy safely. Each panics at synthesis with
-// an *Error naming the construct and the props, because a CDK app has no
-// other way to stop with an error from inside a constructor; an app can
-// recover the *Error and print it as a plain message.
+// a *constructs.PropsError naming the construct and the props, because a
+// CDK app has no other way to stop with an error from inside a
+// constructor. The checks are the constructs' own business; the error is
+// public, so that an app can recover it and print it as a plain message.
 package propcheck
 
-import "fmt"
+import (
+	"fmt"
 
-// Error is a refusal of a construct's props.
-type Error struct{ Message string }
+	"github.com/progresskit/progresskit/constructs"
+)
 
-func (e *Error) Error() string { return e.Message }
+// Error is the refusal every check panics with.
+type Error = constructs.PropsError
 
 // Owner names a construct in messages: "lambdaservice Service".
 type Owner string
