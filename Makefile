@@ -83,7 +83,7 @@ tools: $(NODE_OK) $(WEB_OK) $(VENV_OK) $(CHECKOV_OK) ## install the pinned npm a
 
 .PHONY: vet
 vet: ## gofmt and go vet
-	@unformatted=$$(gofmt -l service test cdk constructs 2>/dev/null); \
+	@unformatted=$$(gofmt -l service test cdk constructs internal 2>/dev/null); \
 	  if [ -n "$$unformatted" ]; then echo "gofmt would change: $$unformatted" >&2; exit 1; fi
 	$(GO) vet ./...
 

@@ -11,7 +11,7 @@ import (
 	"time"
 
 	"github.com/progresskit/progresskit/constructs/assets"
-	"github.com/progresskit/progresskit/test/testenv"
+	"github.com/progresskit/progresskit/internal/testenv"
 )
 
 func main() {

@@ -12,9 +12,9 @@ import (
 	"time"
 
 	"github.com/progresskit/progresskit/constructs/assets"
+	"github.com/progresskit/progresskit/internal/testenv"
 	"github.com/progresskit/progresskit/service/probe"
 	"github.com/progresskit/progresskit/service/store/dynamostore"
-	"github.com/progresskit/progresskit/test/testenv"
 )
 
 // podman runs podman with a storage root of the test's own (vfs, so no

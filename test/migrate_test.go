@@ -16,12 +16,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/progresskit/progresskit/internal/testenv"
 	"github.com/progresskit/progresskit/service/api"
 	"github.com/progresskit/progresskit/service/auth"
 	"github.com/progresskit/progresskit/service/store"
 	"github.com/progresskit/progresskit/service/store/sqlitestore"
 	"github.com/progresskit/progresskit/service/store/storetest"
-	"github.com/progresskit/progresskit/test/testenv"
 )
 
 const (

@@ -10,11 +10,11 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/progresskit/progresskit/internal/testenv"
 	"github.com/progresskit/progresskit/service/api"
 	"github.com/progresskit/progresskit/service/auth"
 	"github.com/progresskit/progresskit/service/store"
 	"github.com/progresskit/progresskit/service/store/pgstore"
-	"github.com/progresskit/progresskit/test/testenv"
 )
 
 // When another transaction keeps a course locked, every attempt of a

@@ -10,10 +10,10 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/progresskit/progresskit/internal/testenv"
 	"github.com/progresskit/progresskit/service/progress"
 	"github.com/progresskit/progresskit/service/store"
 	"github.com/progresskit/progresskit/service/store/pgstore"
-	"github.com/progresskit/progresskit/test/testenv"
 )
 
 // During a rolling deploy the releases before this one still write the

@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/progresskit/progresskit/test/testenv"
+	"github.com/progresskit/progresskit/internal/testenv"
 )
 
 func eventsBody(lesson string, at time.Time) string {

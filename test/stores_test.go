@@ -10,6 +10,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/progresskit/progresskit/internal/testenv"
 	"github.com/progresskit/progresskit/service/progress"
 	"github.com/progresskit/progresskit/service/store"
 	"github.com/progresskit/progresskit/service/store/dynamostore"
@@ -17,7 +18,6 @@ import (
 	"github.com/progresskit/progresskit/service/store/sqlitestore"
 	"github.com/progresskit/progresskit/service/store/storetest"
 	"github.com/progresskit/progresskit/service/store/storeurl"
-	"github.com/progresskit/progresskit/test/testenv"
 )
 
 func openURL(t *testing.T, u string) store.Store {

@@ -11,9 +11,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/progresskit/progresskit/internal/testenv"
 	"github.com/progresskit/progresskit/service/probe"
 	"github.com/progresskit/progresskit/service/systemd"
-	"github.com/progresskit/progresskit/test/testenv"
 )
 
 const maxExposure = 2.0

@@ -6,11 +6,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/progresskit/progresskit/internal/testenv"
 	"github.com/progresskit/progresskit/service/cost"
 	"github.com/progresskit/progresskit/service/progress"
 	"github.com/progresskit/progresskit/service/store"
 	"github.com/progresskit/progresskit/service/store/dynamostore"
-	"github.com/progresskit/progresskit/test/testenv"
 )
 
 // The cost model's units are what DynamoDB Local reports for the store's

@@ -22,13 +22,13 @@ import (
 	"github.com/golang-migrate/migrate/v4/source/iofs"
 	"github.com/jackc/pgx/v5"
 
+	"github.com/progresskit/progresskit/internal/testenv"
 	"github.com/progresskit/progresskit/service/progress"
 	"github.com/progresskit/progresskit/service/store"
 	"github.com/progresskit/progresskit/service/store/dynamoschema"
 	"github.com/progresskit/progresskit/service/store/dynamostore"
 	"github.com/progresskit/progresskit/service/store/pgstore"
 	"github.com/progresskit/progresskit/service/store/storetest"
-	"github.com/progresskit/progresskit/test/testenv"
 )
 
 // Data written by the release before the registers (one document per

@@ -19,9 +19,9 @@ import (
 
 	"github.com/progresskit/progresskit/cdk/config"
 	"github.com/progresskit/progresskit/cdk/stacks"
+	"github.com/progresskit/progresskit/internal/testenv"
 	"github.com/progresskit/progresskit/service/settings"
 	"github.com/progresskit/progresskit/service/systemd"
-	"github.com/progresskit/progresskit/test/testenv"
 )
 
 // ec2UserData synthesizes the prod EC2 stack from cdk.json and renders its
