@@ -12,9 +12,9 @@ import (
 	"time"
 
 	"github.com/progresskit/progresskit/constructs/assets"
+	"github.com/progresskit/progresskit/internal/lambdaruntime"
 	"github.com/progresskit/progresskit/service/settings"
 	"github.com/progresskit/progresskit/service/store/dynamostore"
-	"github.com/progresskit/progresskit/test/lambdaruntime"
 )
 
 // hello is the floor: aws-lambda-go's smallest function, built like ours.

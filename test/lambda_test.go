@@ -19,12 +19,12 @@ import (
 	"github.com/golang-jwt/jwt/v5"
 
 	"github.com/progresskit/progresskit/constructs/assets"
+	"github.com/progresskit/progresskit/internal/lambdaruntime"
 	"github.com/progresskit/progresskit/internal/testenv"
 	"github.com/progresskit/progresskit/service/auth"
 	"github.com/progresskit/progresskit/service/probe"
 	"github.com/progresskit/progresskit/service/settings"
 	"github.com/progresskit/progresskit/service/store/dynamostore"
-	"github.com/progresskit/progresskit/test/lambdaruntime"
 )
 
 // newRuntimeAPI starts a Runtime API for one test.
