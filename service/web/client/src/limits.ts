@@ -1,5 +1,5 @@
 // The server's limits a client must respect, as service/api/openapi.yaml
-// states them (test/limits.test.ts reads the schema to keep them equal).
+// states them (test/schema.test.ts reads the schema to keep them equal).
 
 /** The most events one POST may carry (EventBatch.maxItems). */
 export const MAX_BATCH = 500;
