@@ -47,6 +47,12 @@ type Options struct {
 // Open connects to the database at url (postgres://...) and, when asked,
 // brings its schema up to date.
 func Open(ctx context.Context, url string, o Options) (*Store, error) {
+	return open(ctx, url, o, nil)
+}
+
+// open is Open with a hook that sets up each new connection (IAM
+// authentication signs its password there).
+func open(ctx context.Context, url string, o Options, beforeConnect func(context.Context, *pgx.ConnConfig) error) (*Store, error) {
 	cfg, err := pgxpool.ParseConfig(url)
 	if err != nil {
 		return nil, fmt.Errorf("postgres store URL: %w", err)
@@ -59,6 +65,7 @@ func Open(ctx context.Context, url string, o Options) (*Store, error) {
 	if _, set := cfg.ConnConfig.RuntimeParams["lock_timeout"]; !set {
 		cfg.ConnConfig.RuntimeParams["lock_timeout"] = strconv.Itoa(int(DefaultLockTimeout.Milliseconds()))
 	}
+	cfg.BeforeConnect = beforeConnect
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
 		return nil, fmt.Errorf("postgres store: %w", err)
