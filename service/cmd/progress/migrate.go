@@ -21,7 +21,7 @@ const progressEvery = 500
 
 func runMigrate(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("migrate", stderr)
-	from := fs.String("from", "", "source store URL (required): "+storeurl.Schemes)
+	from := fs.String("from", "", "source store URL (required): "+storeurl.Schemes())
 	to := fs.String("to", "", "destination store URL (required)")
 	verify := fs.Bool("verify", false, "after copying, read both sides back and compare every course")
 	workers := fs.Int("workers", transfer.DefaultWorkers, "courses written at once")

@@ -15,7 +15,7 @@ func runStore(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return errUsage
 	}
 	fs := newFlagSet("store init", stderr)
-	storeURL := fs.String("store", storeurl.DefaultURL, "store URL: "+storeurl.Schemes)
+	storeURL := fs.String("store", storeurl.DefaultURL, "store URL: "+storeurl.Schemes())
 	if err := fs.Parse(args[1:]); err != nil {
 		return err
 	}

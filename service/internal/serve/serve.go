@@ -44,7 +44,7 @@ func Define(fs *envflag.FlagSet) *Flags {
 	return &Flags{
 		fs:            fs,
 		Addr:          fs.String(settings.Addr.Flag, DefaultAddr, "address to listen on"),
-		Store:         fs.String(settings.Store.Flag, storeurl.DefaultURL, "store URL: "+storeurl.Schemes),
+		Store:         fs.String(settings.Store.Flag, storeurl.DefaultURL, "store URL: "+storeurl.Schemes()),
 		Auth:          fs.String(settings.Auth.Flag, settings.AuthDev, "auth mode: jwks or dev (dev only on a loopback address)"),
 		DevKeyFile:    fs.String(settings.DevKeyFile.Flag, auth.DefaultDevKeyFile, "HS256 key file for --auth dev (created on first start)"),
 		JWKSURL:       fs.String(settings.JWKSURL.Flag, "", "JWKS URL for --auth jwks"),

@@ -4,19 +4,14 @@ import (
 	"context"
 	"fmt"
 	"net/url"
+	"slices"
 	"strings"
 
 	"github.com/progresskit/progresskit/service/store"
-	"github.com/progresskit/progresskit/service/store/dynamostore"
-	"github.com/progresskit/progresskit/service/store/pgstore"
-	"github.com/progresskit/progresskit/service/store/sqlitestore"
 )
 
 // DefaultURL is the local default: an embedded SQLite file under ./var.
 const DefaultURL = "sqlite://var/progress.db"
-
-// Schemes lists the accepted URL forms, for error messages and help.
-const Schemes = "sqlite://PATH, dynamodb://TABLE?region=R[&endpoint=URL], postgres://USER:PASS@HOST:PORT/DB?sslmode=..., postgres-secret://SECRET_ARN"
 
 // Options tune how a store is opened.
 type Options struct {
@@ -29,42 +24,41 @@ type Options struct {
 	Init bool
 }
 
+// driver opens the stores of its schemes. Each store's driver registers
+// itself from a file of its own, which a build tag leaves out (nosqlite,
+// nopostgres, nodynamodb): a deployed binary links only the store it
+// serves.
+type driver struct {
+	schemes []string
+	form    string // the URL's form, for help and errors
+	open    func(ctx context.Context, scheme, rawURL string, o Options) (store.Store, error)
+}
+
+var drivers []driver
+
+func register(d driver) { drivers = append(drivers, d) }
+
+// Schemes lists the URL forms this binary accepts, for help and errors.
+func Schemes() string {
+	forms := make([]string, len(drivers))
+	for i, d := range drivers {
+		forms[i] = d.form
+	}
+	return strings.Join(forms, ", ")
+}
+
 // Open opens the store that rawURL names.
 func Open(ctx context.Context, rawURL string, o Options) (store.Store, error) {
-	scheme, rest, ok := strings.Cut(rawURL, "://")
+	scheme, _, ok := strings.Cut(rawURL, "://")
 	if !ok {
-		return nil, fmt.Errorf("store URL %q has no scheme; use one of %s", Redact(rawURL), Schemes)
+		return nil, fmt.Errorf("store URL %q has no scheme; use one of %s", Redact(rawURL), Schemes())
 	}
-	switch scheme {
-	case "sqlite":
-		path, _, _ := strings.Cut(rest, "?")
-		return sqlitestore.Open(ctx, path)
-	case "postgres", "postgresql":
-		return pgstore.Open(ctx, rawURL, pgstore.Options{MaxConns: o.PGMaxConns, Migrate: true})
-	case pgstore.SecretScheme:
-		u, err := pgstore.ResolveSecretURL(ctx, rawURL)
-		if err != nil {
-			return nil, err
+	for _, d := range drivers {
+		if slices.Contains(d.schemes, scheme) {
+			return d.open(ctx, scheme, rawURL, o)
 		}
-		return pgstore.Open(ctx, u, pgstore.Options{MaxConns: o.PGMaxConns, Migrate: true})
-	case "dynamodb":
-		opts, err := dynamostore.ParseURL(rawURL)
-		if err != nil {
-			return nil, err
-		}
-		s, err := dynamostore.Open(ctx, opts)
-		if err != nil {
-			return nil, err
-		}
-		if o.Init {
-			if err := s.Init(ctx); err != nil {
-				return nil, err
-			}
-		}
-		return s, nil
-	default:
-		return nil, fmt.Errorf("store URL scheme %q is not supported; use one of %s", scheme, Schemes)
 	}
+	return nil, fmt.Errorf("store URL scheme %q is not supported by this binary; use one of %s", scheme, Schemes())
 }
 
 // Redact hides a password in a URL before it reaches a log or an error.
