@@ -18,7 +18,7 @@ import (
 )
 
 // hello is the floor: aws-lambda-go's smallest function, built like ours.
-var hello = assets.Binary{Package: "./bench/hello", Name: "bootstrap", Tags: assets.Bootstrap.Tags}
+var hello = assets.Binary{Package: "./bench/hello", Name: "bootstrap", Tags: assets.Bootstrap(settings.StoreDynamoDB).Tags}
 
 // healthEvent is an HTTP API (payload 2.0) event for GET /healthz: what
 // the warm invokes send, so they time the runtime and adapter, not a store.
@@ -30,7 +30,7 @@ var healthEvent = []byte(`{"version":"2.0","routeKey":"GET /healthz","rawPath":"
 func lambdaRows(tmp, dynamoStoreURL string, runs int) ([]Row, error) {
 	size := map[string]float64{}
 	host := map[string]string{}
-	for name, b := range map[string]assets.Binary{"progress": assets.Bootstrap, "hello": hello} {
+	for name, b := range map[string]assets.Binary{"progress": assets.Bootstrap(settings.StoreDynamoDB), "hello": hello} {
 		arm := filepath.Join(tmp, name+"-arm64", "bootstrap")
 		if err := b.Build(assets.DeployArch, arm); err != nil {
 			return nil, err
@@ -111,15 +111,16 @@ func coldStart(bin string, env []string, n int) (time.Duration, []time.Duration,
 }
 
 // lambdaEnv is the progress bootstrap's environment for the bench's
-// DynamoDB store URL, as the Lambda construct sets it: PROGRESS_TABLE holds
-// a table name, which a store URL is not.
+// DynamoDB store URL, as the Lambda construct sets it: the store URL of
+// the table in the function's region, with the local server's endpoint
+// given the way the SDK reads it.
 func lambdaEnv(storeURL string) ([]string, error) {
 	o, err := dynamostore.ParseURL(storeURL)
 	if err != nil {
 		return nil, err
 	}
-	return []string{settings.Table.Env + "=" + o.Table, settings.Auth.Env + "=" + settings.AuthAPIGW, settings.Audience.Env + "=bench",
-		"AWS_ENDPOINT_URL_DYNAMODB=" + o.Endpoint}, nil
+	return []string{settings.Store.Env + "=dynamodb://" + o.Table + "?region=" + o.Region, settings.Auth.Env + "=" + settings.AuthAPIGW,
+		settings.Audience.Env + "=bench", "AWS_ENDPOINT_URL_DYNAMODB=" + o.Endpoint}, nil
 }
 
 func medianDuration(ds []time.Duration) time.Duration {

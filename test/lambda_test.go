@@ -171,7 +171,7 @@ func lambdaTarget(t *testing.T, base64Req bool) (*apiGateway, *exec.Cmd) {
 	table := opts.Table
 	rt := newRuntimeAPI(t)
 	cmd := startBootstrap(t, rt,
-		settings.Table.Env+"="+table, settings.Auth.Env+"="+settings.AuthAPIGW, settings.Audience.Env+"="+auth.DevAudience,
+		settings.Store.Env+"=dynamodb://"+table+"?region=us-east-1", settings.Auth.Env+"="+settings.AuthAPIGW, settings.Audience.Env+"="+auth.DevAudience,
 		"AWS_ENDPOINT_URL_DYNAMODB="+testenv.DynamoEndpoint(t), settings.FaultHeaderEnv+"=X-Progress-Fault")
 	return &apiGateway{rt: rt, key: devKey, base64Req: base64Req}, cmd
 }
@@ -254,24 +254,6 @@ func TestLambdaBootstrapInitFailsWithoutTable(t *testing.T) {
 	}
 }
 
-// The Lambda binary carries only what the DynamoDB variant needs.
-func TestLambdaBootstrapLinksNoSQLDrivers(t *testing.T) {
-	out, err := exec.Command("go", "version", "-m", bootstrapBin).Output()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, mod := range []string{"github.com/jackc/pgx", "modernc.org/sqlite", "github.com/golang-migrate"} {
-		if strings.Contains(string(out), mod) {
-			t.Errorf("bootstrap links %s", mod)
-		}
-	}
-	fi, err := os.Stat(bootstrapBin)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Logf("bootstrap (%s, stripped): %.1f MiB", filepath.Base(bootstrapBin), float64(fi.Size())/(1<<20))
-}
-
 // Headers survive the round trip through the event and response formats.
 func TestLambdaHeaders(t *testing.T) {
 	gw, _ := lambdaTarget(t, true)
@@ -305,7 +287,7 @@ func TestLambdaHeaders(t *testing.T) {
 // carries neither the setting's name nor the code.
 func TestDeployedBootstrapHasNoFaultInjection(t *testing.T) {
 	deployed := filepath.Join(t.TempDir(), "bootstrap")
-	if err := assets.Bootstrap.Build(assets.DeployArch, deployed); err != nil {
+	if err := assets.Bootstrap(settings.StoreDynamoDB).Build(assets.DeployArch, deployed); err != nil {
 		t.Fatal(err)
 	}
 	markers := []string{settings.FaultHeaderEnv, "fault injected by"}
@@ -334,7 +316,7 @@ func TestLambdaHandled500EmitsAMetricForItsVersion(t *testing.T) {
 	rt := newRuntimeAPI(t)
 	cmd := exec.Command(bootstrapBin)
 	cmd.Env = append(rt.Env(t.TempDir()), "PATH="+os.Getenv("PATH"), "AWS_LAMBDA_FUNCTION_VERSION=7",
-		settings.Table.Env+"="+opts.Table, settings.Auth.Env+"="+settings.AuthAPIGW, settings.Audience.Env+"="+auth.DevAudience,
+		settings.Store.Env+"=dynamodb://"+opts.Table+"?region=us-east-1", settings.Auth.Env+"="+settings.AuthAPIGW, settings.Audience.Env+"="+auth.DevAudience,
 		"AWS_ENDPOINT_URL_DYNAMODB="+testenv.DynamoEndpoint(t), settings.FaultHeaderEnv+"=X-Progress-Fault")
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr

@@ -134,7 +134,7 @@ func New(scope constructs.Construct, id string, props *Props) *LambdaService {
 	s := &LambdaService{Construct: c}
 	code := props.Code
 	if code == nil {
-		code = assets.LambdaCode()
+		code = assets.LambdaCode(settings.StoreDynamoDB)
 	}
 	th := props.Alarms.WithDefaults()
 	retention := defaults.Retention(props.LogRetention)
@@ -153,7 +153,9 @@ func New(scope constructs.Construct, id string, props *Props) *LambdaService {
 		Tracing:      awslambda.Tracing_ACTIVE,
 		Description:  jsii.String("progresskit progress API"),
 		Environment: &map[string]*string{
-			settings.Table.Env:    props.Table.TableName(),
+			settings.Store.Env: awscdk.Fn_Join(jsii.String(""), &[]*string{
+				jsii.String("dynamodb://"), props.Table.TableName(), jsii.String("?region="), awscdk.Stack_Of(c).Region(),
+			}),
 			settings.Auth.Env:     jsii.String(settings.AuthAPIGW),
 			settings.Audience.Env: awscdk.Fn_Join(jsii.String(","), &props.Identity.Audiences),
 		},

@@ -14,7 +14,7 @@ import (
 	"github.com/progresskit/progresskit/service/api"
 	"github.com/progresskit/progresskit/service/auth"
 	"github.com/progresskit/progresskit/service/settings"
-	"github.com/progresskit/progresskit/service/store/dynamostore"
+	"github.com/progresskit/progresskit/service/store/storeurl"
 )
 
 func main() {
@@ -31,9 +31,9 @@ func main() {
 
 // setup builds the handler once per sandbox.
 func setup(ctx context.Context, log *slog.Logger, getenv func(string) string) (http.Handler, error) {
-	table := getenv(settings.Table.Env)
-	if table == "" {
-		return nil, fmt.Errorf("%s is not set", settings.Table.Env)
+	storeURL := getenv(settings.Store.Env)
+	if storeURL == "" {
+		return nil, fmt.Errorf("%s is not set", settings.Store.Env)
 	}
 	if mode := getenv(settings.Auth.Env); mode != settings.AuthAPIGW {
 		return nil, fmt.Errorf("%s=%q: the Lambda runtime only runs behind API Gateway's JWT authorizer (%s=%s)", settings.Auth.Env, mode, settings.Auth.Env, settings.AuthAPIGW)
@@ -42,7 +42,9 @@ func setup(ctx context.Context, log *slog.Logger, getenv func(string) string) (h
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", settings.Audience.Env, err)
 	}
-	st, err := dynamostore.Open(ctx, dynamostore.Options{Table: table})
+	// A sandbox serves one invocation at a time: one connection is enough,
+	// and a database sees as many as there are warm sandboxes.
+	st, err := storeurl.Open(ctx, storeURL, storeurl.Options{PGMaxConns: 1})
 	if err != nil {
 		return nil, err
 	}
