@@ -3,6 +3,7 @@ package test
 import (
 	"debug/elf"
 	"encoding/json"
+	"github.com/progresskit/progresskit/service/settings"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -58,7 +59,7 @@ func TestConstructsFromAnotherModule(t *testing.T) {
 				t.Fatalf("Lambda asset %s holds %v (%v), want exactly bootstrap", asset.Path, entries, err)
 			}
 			checkArm64Executable(t, filepath.Join(out, asset.Path, "bootstrap"))
-			checkBuiltFrom(t, filepath.Join(out, asset.Path, "bootstrap"), assets.Bootstrap)
+			checkBuiltFrom(t, filepath.Join(out, asset.Path, "bootstrap"), assets.Bootstrap(settings.StoreDynamoDB))
 		})
 		t.Run(prefix+"-Ec2", func(t *testing.T) {
 			stack := readStack(t, out, prefix+"-Ec2")
@@ -75,7 +76,7 @@ func TestConstructsFromAnotherModule(t *testing.T) {
 				t.Fatalf("%d single-file assets, want the server binary alone: %+v", len(binaries), binaries)
 			}
 			checkArm64Executable(t, filepath.Join(out, binaries[0].Path))
-			checkBuiltFrom(t, filepath.Join(out, binaries[0].Path), assets.Server)
+			checkBuiltFrom(t, filepath.Join(out, binaries[0].Path), assets.Server(settings.StorePostgres))
 		})
 		t.Run(prefix+"-Fargate", func(t *testing.T) {
 			stack := readStack(t, out, prefix+"-Fargate")
@@ -102,7 +103,7 @@ func TestConstructsFromAnotherModule(t *testing.T) {
 				for _, c := range copies {
 					src := strings.ReplaceAll(c[1], "${TARGETARCH}", assets.DeployArch)
 					checkArm64Executable(t, filepath.Join(dir, src))
-					checkBuiltFrom(t, filepath.Join(dir, src), assets.Server)
+					checkBuiltFrom(t, filepath.Join(dir, src), assets.Server(settings.StoreDynamoDB))
 				}
 			}
 		})

@@ -4,13 +4,16 @@ import (
 	"bufio"
 	"debug/elf"
 	"debug/gosym"
+	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
 
 	"github.com/progresskit/progresskit/constructs/assets"
+	"github.com/progresskit/progresskit/service/settings"
 )
 
 // What the operator runs never ships to the servers that handle learners'
@@ -31,47 +34,67 @@ var operatorPackages = []string{
 	assets.ModulePath + "/service/cmd/progress",
 }
 
+// otherStores are the modules of the stores a binary built for store must
+// not link: each deployed binary links only the client of its own store.
+var otherStores = map[string][]string{
+	settings.StoreDynamoDB: {"github.com/jackc/pgx", "github.com/golang-migrate", "modernc.org/sqlite", "feature/rds/auth"},
+	settings.StorePostgres: {"aws-sdk-go-v2/service/dynamodb", "modernc.org/sqlite"},
+}
+
 // TestDeployedBinariesLinkOnlyTheRuntime builds what the constructs deploy,
-// exactly as they build it (linux/arm64, stripped), and reads what each
-// binary links: the modules from its build information (go version -m),
-// the packages from the function names its line table keeps even when
-// stripped.
+// exactly as they build it (linux/arm64, stripped), for each store, and
+// reads what each binary links: the modules from its build information (go
+// version -m), the packages from the function names its line table keeps
+// even when stripped.
 func TestDeployedBinariesLinkOnlyTheRuntime(t *testing.T) {
-	for _, b := range []struct {
-		binary assets.Binary
-		main   string
-	}{
-		{assets.Server, assets.ModulePath + "/service/cmd/server"},
-		{assets.Bootstrap, assets.ModulePath + "/service/cmd/bootstrap"},
-	} {
-		t.Run(b.binary.Name, func(t *testing.T) {
-			bin := filepath.Join(t.TempDir(), b.binary.Name)
-			if err := b.binary.Build(assets.DeployArch, bin); err != nil {
-				t.Fatal(err)
-			}
-			main, modules := buildInfo(t, bin)
-			if main != b.main {
-				t.Errorf("%s is built from %s, want %s", b.binary.Name, main, b.main)
-			}
-			for _, m := range modules {
-				for _, bad := range operatorModules {
-					if strings.Contains(m, bad) {
-						t.Errorf("%s links module %s", b.binary.Name, m)
+	for _, store := range settings.Stores {
+		for _, b := range []struct {
+			binary assets.Binary
+			main   string
+		}{
+			{assets.Server(store), assets.ModulePath + "/service/cmd/server"},
+			{assets.Bootstrap(store), assets.ModulePath + "/service/cmd/bootstrap"},
+		} {
+			t.Run(b.binary.Name+" on "+store, func(t *testing.T) {
+				bin := filepath.Join(t.TempDir(), b.binary.Name)
+				if err := b.binary.Build(assets.DeployArch, bin); err != nil {
+					t.Fatal(err)
+				}
+				main, modules := buildInfo(t, bin)
+				if main != b.main {
+					t.Errorf("%s is built from %s, want %s", b.binary.Name, main, b.main)
+				}
+				for _, m := range modules {
+					for _, bad := range append(slices.Clone(operatorModules), otherStores[store]...) {
+						if strings.Contains(m, bad) {
+							t.Errorf("%s links module %s", b.binary.Name, m)
+						}
 					}
 				}
-			}
-			linked := linkedPackages(t, bin)
-			for _, p := range linked {
-				for _, bad := range operatorPackages {
-					if p == bad || strings.HasPrefix(p, bad+"/") {
-						t.Errorf("%s links package %s", b.binary.Name, p)
+				linked := linkedPackages(t, bin)
+				for _, p := range linked {
+					for _, bad := range operatorPackages {
+						if p == bad || strings.HasPrefix(p, bad+"/") {
+							t.Errorf("%s links package %s", b.binary.Name, p)
+						}
 					}
 				}
-			}
-			t.Logf("%s: %d modules, %d packages", b.binary.Name, len(modules), len(linked))
-		})
+				st, err := os.Stat(bin)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if mib := float64(st.Size()) / (1 << 20); b.binary.Name == "bootstrap" && store == settings.StoreDynamoDB && mib > maxBootstrapMiB {
+					t.Errorf("the DynamoDB bootstrap is %.1f MiB, over %d", mib, maxBootstrapMiB)
+				}
+				t.Logf("%s: %d modules, %d packages, %d bytes", b.binary.Name, len(modules), len(linked), st.Size())
+			})
+		}
 	}
 }
+
+// maxBootstrapMiB bounds the DynamoDB function's code: its cold start reads
+// all of it.
+const maxBootstrapMiB = 10
 
 // buildInfo is the main package and the modules 'go version -m' lists.
 func buildInfo(t *testing.T, bin string) (main string, modules []string) {

@@ -15,12 +15,21 @@ import (
 	"time"
 
 	"github.com/aws/jsii-runtime-go"
+
+	"github.com/progresskit/progresskit/constructs/assets"
+	"github.com/progresskit/progresskit/service/settings"
 )
 
-// progressBin (the CLI), serverBin (the server EC2 and the container run)
-// and bootstrapBin are built once for every test here, static and
-// stripped, for this machine's architecture.
-var progressBin, serverBin, bootstrapBin string
+// progressBin (the CLI), serverBin (the server EC2 and the container run,
+// with every store) and the Lambda bootstraps, each with its store's tags
+// as the constructs build it (and fault injection on), are built once for
+// every test here, static and stripped, for this machine's architecture.
+var progressBin, serverBin, bootstrapBin, bootstrapPGBin string
+
+// testBootstrapTags are a store's bootstrap's tags with fault injection.
+func testBootstrapTags(store string) string {
+	return strings.Join(append(assets.Bootstrap(store).Tags, "faultinject"), ",")
+}
 
 func TestMain(m *testing.M) {
 	dir, err := os.MkdirTemp("", "progress-bin-")
@@ -31,10 +40,12 @@ func TestMain(m *testing.M) {
 	progressBin = filepath.Join(dir, "progress")
 	serverBin = filepath.Join(dir, "progress-server")
 	bootstrapBin = filepath.Join(dir, "bootstrap")
+	bootstrapPGBin = filepath.Join(dir, "bootstrap-postgres")
 	for _, b := range [][]string{
 		{"-o", progressBin, "../service/cmd/progress"},
 		{"-o", serverBin, "../service/cmd/server"},
-		{"-tags", "lambda.norpc,faultinject", "-o", bootstrapBin, "../service/cmd/bootstrap"},
+		{"-tags", testBootstrapTags(settings.StoreDynamoDB), "-o", bootstrapBin, "../service/cmd/bootstrap"},
+		{"-tags", testBootstrapTags(settings.StorePostgres), "-o", bootstrapPGBin, "../service/cmd/bootstrap"},
 	} {
 		build := exec.Command("go", append([]string{"build", "-trimpath", "-ldflags=-s -w"}, b...)...)
 		build.Env = append(os.Environ(), "CGO_ENABLED=0")

@@ -9,6 +9,8 @@ import (
 	"runtime"
 	"strings"
 	"sync"
+
+	"github.com/progresskit/progresskit/service/settings"
 )
 
 // ModulePath is the module the binaries are built from.
@@ -24,14 +26,19 @@ type Binary struct {
 	Tags    []string // build tags
 }
 
-var (
-	// Bootstrap is the Lambda runtime's entry point (provided.al2023).
-	Bootstrap = Binary{Package: "./service/cmd/bootstrap", Name: "bootstrap", Tags: []string{"lambda.norpc"}}
-	// Server is the progress API's runtime alone, which EC2 and the
-	// container run; the operator's CLI (service/cmd/progress) is never
-	// deployed.
-	Server = Binary{Package: "./service/cmd/server", Name: "progress-server"}
-)
+// Bootstrap is the Lambda runtime's entry point (provided.al2023) for a
+// function on store (settings.StoreDynamoDB or settings.StorePostgres): it
+// links that store's client alone.
+func Bootstrap(store string) Binary {
+	return Binary{Package: "./service/cmd/bootstrap", Name: "bootstrap", Tags: append([]string{"lambda.norpc"}, settings.OnlyStore(store)...)}
+}
+
+// Server is the progress API's runtime alone, which EC2 and the container
+// run, for store; the operator's CLI (service/cmd/progress) is never
+// deployed.
+func Server(store string) Binary {
+	return Binary{Package: "./service/cmd/server", Name: "progress-server", Tags: settings.OnlyStore(store)}
+}
 
 // ModuleDir is the directory of the progresskit module the working
 // directory's go.mod resolves: the repository itself, a replace target, or

@@ -54,27 +54,28 @@ func bundled(binary Binary, output awscdk.BundlingOutput) (*string, *awss3assets
 	}
 }
 
-// LambdaCode is the arm64 bootstrap as Lambda code: a zip holding one
-// executable named bootstrap.
-func LambdaCode() awslambda.Code {
-	path, opts := bundled(Bootstrap, awscdk.BundlingOutput_NOT_ARCHIVED)
+// LambdaCode is the arm64 bootstrap for store as Lambda code: a zip
+// holding one executable named bootstrap.
+func LambdaCode(store string) awslambda.Code {
+	path, opts := bundled(Bootstrap(store), awscdk.BundlingOutput_NOT_ARCHIVED)
 	return awslambda.Code_FromAsset(path, opts)
 }
 
-// ServerBinary is the arm64 server as a single S3 object (not zipped), for
-// instances to download and run.
-func ServerBinary(scope constructs.Construct, id string) awss3assets.Asset {
-	path, opts := bundled(Server, awscdk.BundlingOutput_SINGLE_FILE)
+// ServerBinary is the arm64 server for store as a single S3 object (not
+// zipped), for instances to download and run.
+func ServerBinary(scope constructs.Construct, id, store string) awss3assets.Asset {
+	path, opts := bundled(Server(store), awscdk.BundlingOutput_SINGLE_FILE)
 	return awss3assets.NewAsset(scope, jsii.String(id), &awss3assets.AssetProps{
 		Path: path, AssetHashType: opts.AssetHashType, Bundling: opts.Bundling,
 	})
 }
 
-// ContainerImage is the arm64 image built from service/container's
-// Dockerfile. Its context is written under the app's output directory at
-// synthesis; the image is built only when it is deployed.
-func ContainerImage(scope constructs.Construct) awsecs.ContainerImage {
-	dir := filepath.Join(*awscdk.Stage_Of(scope).Outdir(), ".progresskit", "container-"+DeployArch)
+// ContainerImage is the arm64 image of the server for store, built from
+// service/container's Dockerfile. Its context is written under the app's
+// output directory at synthesis; the image is built only when it is
+// deployed.
+func ContainerImage(scope constructs.Construct, store string) awsecs.ContainerImage {
+	dir := filepath.Join(*awscdk.Stage_Of(scope).Outdir(), ".progresskit", "container-"+store+"-"+DeployArch)
 	arches := []string{DeployArch}
 	if !*awscdk.Stack_Of(scope).BundlingRequired() {
 		// 'cdk deploy' of another stack: this image is not deployed, so
@@ -82,16 +83,16 @@ func ContainerImage(scope constructs.Construct) awsecs.ContainerImage {
 		// asset well formed.
 		arches = nil
 	}
-	if err := WriteContainerContext(dir, arches...); err != nil {
+	if err := WriteContainerContext(dir, store, arches...); err != nil {
 		panic(err.Error())
 	}
 	return awsecs.ContainerImage_FromAsset(jsii.String(dir), &awsecs.AssetImageProps{Platform: awsecrassets.Platform_LINUX_ARM64()})
 }
 
 // WriteContainerContext writes the image's build context into dir, afresh:
-// the Dockerfile and the server for each goarch. The image needs nothing
-// else (TLS roots are in the binary).
-func WriteContainerContext(dir string, goarches ...string) error {
+// the Dockerfile and the server for store for each goarch. The image needs
+// nothing else (TLS roots are in the binary).
+func WriteContainerContext(dir, store string, goarches ...string) error {
 	if err := os.RemoveAll(dir); err != nil {
 		return err
 	}
@@ -102,7 +103,7 @@ func WriteContainerContext(dir string, goarches ...string) error {
 		return err
 	}
 	for _, arch := range goarches {
-		if err := Server.Build(arch, filepath.Join(dir, container.BinaryName(arch))); err != nil {
+		if err := Server(store).Build(arch, filepath.Join(dir, container.BinaryName(arch))); err != nil {
 			return err
 		}
 	}

@@ -121,7 +121,7 @@ func New(scope constructs.Construct, id string, props *Props) *EC2Service {
 	c := constructs.NewConstruct(scope, &id)
 	s := &EC2Service{Construct: c}
 	obs := observability.OrNew(c, props.Observability)
-	binary := assets.ServerBinary(c, "Binary")
+	binary := assets.ServerBinary(c, "Binary", settings.StorePostgres)
 
 	role := awsiam.NewRole(c, jsii.String("InstanceRole"), &awsiam.RoleProps{
 		AssumedBy:       awsiam.NewServicePrincipal(jsii.String("ec2.amazonaws.com"), nil),

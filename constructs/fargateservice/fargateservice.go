@@ -153,7 +153,7 @@ func New(scope constructs.Construct, id string, props *Props) *FargateService {
 	}
 	image := props.Image
 	if image == nil {
-		image = assets.ContainerImage(c)
+		image = assets.ContainerImage(c, settings.StoreDynamoDB)
 	}
 
 	task := awsecs.NewFargateTaskDefinition(c, jsii.String("Task"), &awsecs.FargateTaskDefinitionProps{
