@@ -42,7 +42,7 @@ func printEstimate(w io.Writer, b *stacks.Built) error {
 	if err != nil {
 		return err
 	}
-	t, sz := s.CostInputs(1)
+	t, sz := s.CostInputs(cost.DefaultStoredGB)
 	all, err := m.All(t, sz)
 	if err != nil {
 		return err
@@ -54,6 +54,6 @@ func printEstimate(w io.Writer, b *stacks.Built) error {
 		}
 	}
 	fmt.Fprintf(w, "\nEstimated monthly cost of %s in %s at %s requests/month (traffic from cdk.json; 'progress cost --env %s' for details):\n",
-		b.Selection.Env, s.Region, cost.Human(t.RequestsPerMonth), b.Selection.Env)
+		b.Selection.Env, s.Region, cost.Human(t.MonthlyRequests), b.Selection.Env)
 	return cost.WriteTable(w, chosen)
 }

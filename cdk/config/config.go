@@ -83,35 +83,11 @@ type Settings struct {
 	GitHubRepository string `json:"githubRepository,omitempty"`
 	// GitHubOIDCProviderARN is the account's existing GitHub OIDC provider
 	// (one per account); empty creates one.
-	GitHubOIDCProviderARN string  `json:"githubOidcProviderArn,omitempty"`
-	Sizing                Sizing  `json:"sizing"`
-	Traffic               Traffic `json:"traffic"`
-}
-
-// Sizing is the compute and database size of each architecture.
-type Sizing struct {
-	LambdaMemoryMB     int    `json:"lambdaMemoryMB"`
-	LambdaTimeoutSecs  int    `json:"lambdaTimeoutSeconds"`
-	ThrottleRatePerSec int    `json:"throttleRatePerSecond"`
-	ThrottleBurst      int    `json:"throttleBurst"`
-	FargateCPU         int    `json:"fargateCpu"`
-	FargateMemoryMiB   int    `json:"fargateMemoryMiB"`
-	FargateMinTasks    int    `json:"fargateMinTasks"`
-	FargateMaxTasks    int    `json:"fargateMaxTasks"`
-	EC2InstanceType    string `json:"ec2InstanceType"`
-	EC2MinInstances    int    `json:"ec2MinInstances"`
-	EC2MaxInstances    int    `json:"ec2MaxInstances"`
-	RDSInstanceClass   string `json:"rdsInstanceClass"`
-	RDSStorageGiB      int    `json:"rdsStorageGiB"`
-	RDSBackupDays      int    `json:"rdsBackupDays"`
-}
-
-// Traffic is the expected traffic the cost estimate uses.
-type Traffic struct {
-	MonthlyRequests  float64 `json:"monthlyRequests"`
-	WriteRatio       float64 `json:"writeRatio"`
-	AvgResponseBytes float64 `json:"avgResponseBytes"`
-	PeakToAverage    float64 `json:"peakToAverage"`
+	GitHubOIDCProviderARN string `json:"githubOidcProviderArn,omitempty"`
+	// Sizing and Traffic are defined where the cost model, which prices
+	// them, reads them.
+	Sizing  cost.Sizing  `json:"sizing"`
+	Traffic cost.Traffic `json:"traffic"`
 }
 
 // Selection is what one synthesis builds.
@@ -315,19 +291,30 @@ func sortedKeys[V any](m map[string]V) []string {
 // LogRetentionDays lists the retention periods a setting may name.
 func LogRetentionDays() []int { return slices.Clone(logRetentions) }
 
-// CostInputs maps the environment's settings to the cost model's inputs.
-// StoredGB is not a setting: storedGB is what the operator expects to hold.
-func (s Settings) CostInputs(storedGB float64) (cost.Traffic, cost.Sizing) {
-	z := s.Sizing
-	return cost.Traffic{
-			RequestsPerMonth: s.Traffic.MonthlyRequests, WriteRatio: s.Traffic.WriteRatio,
-			AvgResponseBytes: s.Traffic.AvgResponseBytes, PeakToAverage: s.Traffic.PeakToAverage,
-		}, cost.Sizing{
-			LambdaMemoryMB: z.LambdaMemoryMB, LambdaAvgMs: cost.DefaultLambdaMs,
-			FargateCPU: z.FargateCPU, FargateMemoryMiB: z.FargateMemoryMiB, FargateMinTasks: z.FargateMinTasks, FargateMaxTasks: z.FargateMaxTasks,
-			FargateSpot:     !s.Production,
-			EC2InstanceType: z.EC2InstanceType, EC2Min: z.EC2MinInstances, EC2Max: z.EC2MaxInstances,
-			RDSClass: z.RDSInstanceClass, RDSStorageGiB: z.RDSStorageGiB, MultiAZ: s.Production,
-			StoredGB: storedGB,
-		}
+// What the stacks deploy beyond cdk.json's sizing follows other settings.
+// The stacks and the cost estimate both read these, so the two never
+// disagree about what is deployed.
+
+// FargateSpot prefers Spot capacity for Fargate tasks outside production.
+func (s Settings) FargateSpot() bool { return !s.Production }
+
+// MultiAZ keeps a standby database in a second zone in production.
+func (s Settings) MultiAZ() bool { return s.Production }
+
+// NATGateways is none: services run in public subnets behind security
+// groups that admit only the load balancer, which saves the gateways'
+// hourly price.
+func (s Settings) NATGateways() int { return 0 }
+
+// CostInputs is what the cost model prices for this environment. StoredGB
+// is not a setting: storedGB is what the operator expects to hold.
+func (s Settings) CostInputs(storedGB float64) (cost.Traffic, cost.Deployment) {
+	return s.Traffic, cost.Deployment{
+		Sizing:      s.Sizing,
+		LambdaAvgMs: cost.DefaultLambdaMs,
+		FargateSpot: s.FargateSpot(),
+		MultiAZ:     s.MultiAZ(),
+		StoredGB:    storedGB,
+		NATGateways: s.NATGateways(),
+	}
 }

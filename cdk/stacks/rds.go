@@ -27,10 +27,10 @@ type RDSStack struct {
 func NewRDSStack(scope constructs.Construct, id string, props *RDSStackProps) *RDSStack {
 	stack := awscdk.NewStack(scope, &id, &props.StackProps)
 	s := props.Settings
-	net := network.New(stack, "Network", &network.Props{Disposable: !s.Production, LogRetentionDays: Retention(s.LogRetentionDays)})
+	net := network.New(stack, "Network", &network.Props{Disposable: !s.Production, LogRetentionDays: Retention(s.LogRetentionDays), NatGateways: s.NATGateways()})
 	db := database.New(stack, "Database", &database.Props{
 		Vpc: net.Vpc, InstanceClass: s.Sizing.RDSInstanceClass, StorageGiB: s.Sizing.RDSStorageGiB,
-		BackupDays: s.Sizing.RDSBackupDays, SingleAZ: !s.Production, Disposable: !s.Production,
+		BackupDays: s.Sizing.RDSBackupDays, SingleAZ: !s.MultiAZ(), Disposable: !s.Production,
 	})
 	awscdk.NewCfnOutput(stack, jsii.String("DatabaseSecretArn"), &awscdk.CfnOutputProps{Value: db.Instance.Secret().SecretArn()})
 	return &RDSStack{Stack: stack, Network: net, Database: db}

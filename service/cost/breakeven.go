@@ -66,7 +66,7 @@ func (m *Model) RDSBreakEven(class string, writeRatio, lessons float64) (BreakEv
 // bisecting (costs are monotone in requests but step with task counts). It
 // returns 0 when a stays cheaper over the whole range, and lo when a is
 // never cheaper.
-func (m *Model) Crossover(a, b string, t Traffic, s Sizing, lo, hi float64) float64 {
+func (m *Model) Crossover(a, b string, t Traffic, s Deployment, lo, hi float64) float64 {
 	aboveAt := func(r float64) bool { return m.Total(a, t, s, r) >= m.Total(b, t, s, r) }
 	if aboveAt(lo) {
 		return lo

@@ -19,9 +19,9 @@ func model(t *testing.T, region string) *Model {
 }
 
 var (
-	tenMillion = Traffic{RequestsPerMonth: 10e6, WriteRatio: 0.5, AvgResponseBytes: 1500, PeakToAverage: 1}
-	small      = Sizing{LambdaMemoryMB: 512, LambdaAvgMs: 30, FargateCPU: 256, FargateMemoryMiB: 512, FargateMinTasks: 1, FargateMaxTasks: 4,
-		EC2InstanceType: "t4g.small", EC2Min: 1, EC2Max: 2, RDSClass: "db.t4g.micro", RDSStorageGiB: 20, StoredGB: 2}
+	tenMillion = Traffic{MonthlyRequests: 10e6, WriteRatio: 0.5, AvgResponseBytes: 1500, PeakToAverage: 1}
+	small      = Deployment{Sizing: Sizing{LambdaMemoryMB: 512, FargateCPU: 256, FargateMemoryMiB: 512, FargateMinTasks: 1, FargateMaxTasks: 4,
+		EC2InstanceType: "t4g.small", EC2MinInstances: 1, EC2MaxInstances: 2, RDSInstanceClass: "db.t4g.micro", RDSStorageGiB: 20}, LambdaAvgMs: 30, StoredGB: 2}
 )
 
 func item(t *testing.T, e Estimate, name string) float64 {
@@ -81,7 +81,7 @@ func TestFargateLineItems(t *testing.T) {
 
 	// 2,000 requests/s at the average needs ceil(2000/60) = 34 tasks, capped at the maximum.
 	busy := tenMillion
-	busy.RequestsPerMonth = 2000 * 730 * 3600
+	busy.MonthlyRequests = 2000 * 730 * 3600
 	eb := model(t, "us-east-1").Fargate(busy, small)
 	near(t, "tasks capped at 4", item(t, eb, "Fargate tasks (arm64)"), 4*7.20875)
 	if len(eb.CannotCarry) == 0 || !strings.Contains(eb.CannotCarry[0], "more than the maximum") {
@@ -103,7 +103,7 @@ func TestEC2LineItems(t *testing.T) {
 	multi.MultiAZ = true
 	em, _ := m.EC2(tenMillion, multi)
 	near(t, "Multi-AZ doubles the instance", item(t, em, "RDS PostgreSQL instance"), 23.36)
-	if _, err := m.EC2(tenMillion, Sizing{EC2InstanceType: "t4g.small", RDSClass: "db.r7g.large"}); err == nil || !strings.Contains(err.Error(), "nearest known: db.m7g.large") {
+	if _, err := m.EC2(tenMillion, Deployment{Sizing: Sizing{EC2InstanceType: "t4g.small", RDSInstanceClass: "db.r7g.large"}}); err == nil || !strings.Contains(err.Error(), "nearest known: db.m7g.large") {
 		t.Errorf("unknown class: %v", err)
 	}
 }
@@ -114,7 +114,7 @@ func TestEC2LineItems(t *testing.T) {
 func TestEC2PricesAClassThatSustainsTheTraffic(t *testing.T) {
 	m := model(t, "us-east-1")
 	busy := tenMillion
-	busy.RequestsPerMonth = 1e9
+	busy.MonthlyRequests = 1e9
 	e, err := m.EC2(busy, small)
 	if err != nil {
 		t.Fatal(err)
@@ -136,7 +136,7 @@ func TestEC2PricesAClassThatSustainsTheTraffic(t *testing.T) {
 	// 20B a month: no class sustains it (the largest, 4800/s, carry
 	// 12.6B), so the estimate is priced on the largest and cheapest of
 	// them, db.m6g.2xlarge: 730 × $0.636.
-	busy.RequestsPerMonth = 20e9
+	busy.MonthlyRequests = 20e9
 	e = mustEC2(t, m, busy, small)
 	near(t, "db.m6g.2xlarge: 730 × $0.636", item(t, e, "RDS PostgreSQL instance"), 464.28)
 	if d := detail(t, e, "RDS PostgreSQL instance"); !strings.HasPrefix(d, "db.m6g.2xlarge (configured db.t4g.micro") {
@@ -144,7 +144,7 @@ func TestEC2PricesAClassThatSustainsTheTraffic(t *testing.T) {
 	}
 }
 
-func mustEC2(t *testing.T, m *Model, tr Traffic, s Sizing) Estimate {
+func mustEC2(t *testing.T, m *Model, tr Traffic, s Deployment) Estimate {
 	t.Helper()
 	e, err := m.EC2(tr, s)
 	if err != nil {
@@ -246,11 +246,11 @@ func TestLambdaFargateCrossover(t *testing.T) {
 func TestRecommend(t *testing.T) {
 	m := model(t, "us-east-1")
 	low := tenMillion
-	low.RequestsPerMonth = 300e3
+	low.MonthlyRequests = 300e3
 	high := tenMillion
-	high.RequestsPerMonth = 1e9
+	high.MonthlyRequests = 1e9
 	spiky := tenMillion
-	spiky.RequestsPerMonth = 30e6
+	spiky.MonthlyRequests = 30e6
 	spiky.PeakToAverage = 20
 	cases := []struct {
 		name       string
@@ -279,7 +279,7 @@ func TestRecommend(t *testing.T) {
 // reasons say why; the one recommended is priced as it would run.
 func TestRecommendOnlyWhatCarriesTheLoad(t *testing.T) {
 	m := model(t, "us-east-1")
-	at := func(requests float64) Traffic { tr := tenMillion; tr.RequestsPerMonth = requests; return tr }
+	at := func(requests float64) Traffic { tr := tenMillion; tr.MonthlyRequests = requests; return tr }
 	// Roomy instances: 1-vCPU tasks carry 400/s each and c7g.2xlarge
 	// 3200/s, so at 20B a month (7610/s) Fargate needs 20 of its 100
 	// tasks and EC2 3 of 10 instances; only the database falls short
@@ -289,11 +289,11 @@ func TestRecommendOnlyWhatCarriesTheLoad(t *testing.T) {
 	oneTask.FargateMaxTasks = 1
 	roomy := small
 	roomy.FargateCPU, roomy.FargateMemoryMiB, roomy.FargateMaxTasks = 1024, 2048, 100
-	roomy.EC2InstanceType, roomy.EC2Max = "c7g.2xlarge", 10
+	roomy.EC2InstanceType, roomy.EC2MaxInstances = "c7g.2xlarge", 10
 	cases := []struct {
 		name       string
 		t          Traffic
-		s          Sizing
+		s          Deployment
 		relational bool
 		want       string
 		mentions   []string

@@ -87,7 +87,7 @@ func (m *Model) databaseStep(class string, t Traffic) (next string, atRequests f
 		return "", 0
 	}
 	next = m.cheapestClass(t.WriteRatio, func(capacity float64) bool {
-		return capacity > atRequests && capacity >= t.RequestsPerMonth
+		return capacity > atRequests && capacity >= t.MonthlyRequests
 	})
 	return next, atRequests
 }
@@ -99,14 +99,14 @@ func (m *Model) databaseStep(class string, t Traffic) (next string, atRequests f
 func (m *Model) databaseClass(configured string, t Traffic) (class, short string) {
 	next, at := m.databaseStep(configured, t)
 	switch {
-	case at == 0 || t.RequestsPerMonth <= at:
+	case at == 0 || t.MonthlyRequests <= at:
 		return configured, ""
 	case next != "":
 		return next, ""
 	}
 	class = m.largestClass(configured, t.WriteRatio)
 	return class, fmt.Sprintf("no RDS class in the catalogue sustains %s requests/month at %.0f%% writes; priced on the largest, %s, which sustains %s",
-		Human(t.RequestsPerMonth), t.WriteRatio*100, class, Human(m.databaseCapacity(class, t.WriteRatio)))
+		Human(t.MonthlyRequests), t.WriteRatio*100, class, Human(m.databaseCapacity(class, t.WriteRatio)))
 }
 
 // largestClass is the class with the most capacity: configured when it has
@@ -130,14 +130,14 @@ func (m *Model) databaseScale(sc *Scale, class string, t Traffic) {
 		return
 	}
 	sc.DatabaseNextStep, sc.DatabaseNextStepAtRequests = next, at
-	past := t.RequestsPerMonth > at
+	past := t.MonthlyRequests > at
 	switch {
 	case past && next != "":
 		sc.Database = fmt.Sprintf("%s is past its sustained capacity (%s requests/month at %.0f%% writes): move to %s now, the cheapest class that sustains %s (the estimate is priced on it)",
-			class, Human(at), t.WriteRatio*100, next, Human(t.RequestsPerMonth))
+			class, Human(at), t.WriteRatio*100, next, Human(t.MonthlyRequests))
 	case past:
 		sc.Database = fmt.Sprintf("%s is past its sustained capacity (%s requests/month at %.0f%% writes) and no class in the catalogue sustains %s: beyond the largest, a read replica or DynamoDB",
-			class, Human(at), t.WriteRatio*100, Human(t.RequestsPerMonth))
+			class, Human(at), t.WriteRatio*100, Human(t.MonthlyRequests))
 	case next == "":
 		sc.Database = fmt.Sprintf("%s is the largest class in the catalogue; beyond it, a read replica or DynamoDB", class)
 	}

@@ -35,6 +35,7 @@ const (
 	RequestsPerSecondPerVCPU = 400.0
 	TargetUtilisation        = 0.6 // the autoscaling target: capacity kept in reserve
 	DefaultLambdaMs          = 30.0
+	DefaultStoredGB          = 1.0   // progress data held, when the operator does not say
 	LogBytesPerRequest       = 600.0 // access log line plus the server's request line
 	RequestsPerConnection    = 10.0  // keep-alive reuse, for ALB new-connection LCUs
 	RequestBytes             = 500.0 // average request size, for ALB processed bytes
@@ -55,31 +56,47 @@ var ec2VCPUs = map[string]float64{
 	"c7g.large": 2, "c7g.xlarge": 4, "c7g.2xlarge": 8,
 }
 
-// Traffic is the expected load.
+// Traffic is an environment's "traffic" in cdk.json: the load it
+// expects, which only the cost model reads.
 type Traffic struct {
-	RequestsPerMonth float64 `json:"requestsPerMonth"`
+	MonthlyRequests  float64 `json:"monthlyRequests"`
 	WriteRatio       float64 `json:"writeRatio"`
 	AvgResponseBytes float64 `json:"avgResponseBytes"`
 	PeakToAverage    float64 `json:"peakToAverage"`
 }
 
-// Sizing is what each architecture runs on.
+// Sizing is an environment's "sizing" in cdk.json: what each architecture
+// runs on. The CDK app deploys it (cdk/config reads and validates it) and
+// the model prices it, so both read this one definition; the tags are
+// cdk.json's field names.
 type Sizing struct {
-	LambdaMemoryMB   int     `json:"lambdaMemoryMB"`
-	LambdaAvgMs      float64 `json:"lambdaAvgMs"`
-	FargateCPU       int     `json:"fargateCpu"` // CPU units: 1024 = 1 vCPU
-	FargateMemoryMiB int     `json:"fargateMemoryMiB"`
-	FargateMinTasks  int     `json:"fargateMinTasks"`
-	FargateMaxTasks  int     `json:"fargateMaxTasks"`
-	FargateSpot      bool    `json:"fargateSpot"`
-	EC2InstanceType  string  `json:"ec2InstanceType"`
-	EC2Min           int     `json:"ec2MinInstances"`
-	EC2Max           int     `json:"ec2MaxInstances"`
-	RDSClass         string  `json:"rdsInstanceClass"`
-	RDSStorageGiB    int     `json:"rdsStorageGiB"`
-	MultiAZ          bool    `json:"multiAZ"`
-	StoredGB         float64 `json:"storedGB"` // progress data held
-	NATGateways      int     `json:"natGateways"`
+	LambdaMemoryMB     int    `json:"lambdaMemoryMB"`
+	LambdaTimeoutSecs  int    `json:"lambdaTimeoutSeconds"`
+	ThrottleRatePerSec int    `json:"throttleRatePerSecond"`
+	ThrottleBurst      int    `json:"throttleBurst"`
+	FargateCPU         int    `json:"fargateCpu"` // CPU units: 1024 = 1 vCPU
+	FargateMemoryMiB   int    `json:"fargateMemoryMiB"`
+	FargateMinTasks    int    `json:"fargateMinTasks"`
+	FargateMaxTasks    int    `json:"fargateMaxTasks"`
+	EC2InstanceType    string `json:"ec2InstanceType"`
+	EC2MinInstances    int    `json:"ec2MinInstances"`
+	EC2MaxInstances    int    `json:"ec2MaxInstances"`
+	RDSInstanceClass   string `json:"rdsInstanceClass"`
+	RDSStorageGiB      int    `json:"rdsStorageGiB"`
+	RDSBackupDays      int    `json:"rdsBackupDays"`
+}
+
+// Deployment is what an estimate prices: the sizing, and what the
+// deployment adds that cdk.json does not set. cdk/config's
+// Settings.CostInputs derives those from an environment's settings, the
+// same way its stacks do.
+type Deployment struct {
+	Sizing
+	LambdaAvgMs float64 `json:"lambdaAvgMs"` // 0: DefaultLambdaMs
+	FargateSpot bool    `json:"fargateSpot"`
+	MultiAZ     bool    `json:"multiAZ"`
+	StoredGB    float64 `json:"storedGB"` // progress data held
+	NATGateways int     `json:"natGateways"`
 }
 
 // Item is one line of an estimate.
@@ -146,19 +163,19 @@ func NewModelWith(region, pricesFile string) (*Model, error) {
 	return &Model{Region: region, P: p, Hours: t.HoursPerMonth, Pricing: OnDemand}, nil
 }
 
-func (m *Model) avgRPS(t Traffic) float64 { return t.RequestsPerMonth / (m.Hours * 3600) }
+func (m *Model) avgRPS(t Traffic) float64 { return t.MonthlyRequests / (m.Hours * 3600) }
 
-func (m *Model) dynamo(e *Estimate, t Traffic, s Sizing) {
+func (m *Model) dynamo(e *Estimate, t Traffic, s Deployment) {
 	u := StoreUnits(LessonsPerCourse(t))
 	perM := m.DynamoUSDPerMillionOps(t.WriteRatio, u)
-	e.add(CatDatabase, "DynamoDB on-demand requests", t.RequestsPerMonth/1e6*perM,
-		"%.3gM ops × $%.4f/M (write: %.3g WRU + %.2g RRU; read: %.0f RRU)", t.RequestsPerMonth/1e6, perM, u.WRUPerWrite, u.RRUPerWrite, u.RRUPerRead)
+	e.add(CatDatabase, "DynamoDB on-demand requests", t.MonthlyRequests/1e6*perM,
+		"%.3gM ops × $%.4f/M (write: %.3g WRU + %.2g RRU; read: %.0f RRU)", t.MonthlyRequests/1e6, perM, u.WRUPerWrite, u.RRUPerWrite, u.RRUPerRead)
 	e.add(CatStorage, "DynamoDB storage and PITR", s.StoredGB*(m.P.DynamoStorageGBMonth.USD+m.P.DynamoPITRGBMonth.USD),
 		"%.3g GB × ($%.3f + $%.3f PITR)/GB-month", s.StoredGB, m.P.DynamoStorageGBMonth.USD, m.P.DynamoPITRGBMonth.USD)
 }
 
 func (m *Model) logs(e *Estimate, t Traffic) {
-	gb := t.RequestsPerMonth * LogBytesPerRequest / bytesPerGB
+	gb := t.MonthlyRequests * LogBytesPerRequest / bytesPerGB
 	e.add(CatLogs, "CloudWatch Logs ingestion", gb*m.P.LogsIngestGB.USD, "%.3g GB × $%.2f/GB", gb, m.P.LogsIngestGB.USD)
 }
 
@@ -171,7 +188,7 @@ func (m *Model) alb(e *Estimate, t Traffic) {
 	e.add(CatLB, "ALB capacity units", lcu*m.Hours*m.P.ALBLCUHour.USD, "%.3g LCU × %.0f h × $%.3f", lcu, m.Hours, m.P.ALBLCUHour.USD)
 }
 
-func (m *Model) network(e *Estimate, publicIPs float64, s Sizing) {
+func (m *Model) network(e *Estimate, publicIPs float64, s Deployment) {
 	e.add(CatIPv4, "public IPv4 addresses", publicIPs*m.Hours*m.P.PublicIPv4Hour.USD, "%.3g addresses × %.0f h × $%.3f", publicIPs, m.Hours, m.P.PublicIPv4Hour.USD)
 	if s.NATGateways > 0 {
 		e.add(CatNAT, "NAT gateways", float64(s.NATGateways)*m.Hours*m.P.NATGatewayHour.USD, "%d × %.0f h × $%.3f (DynamoDB goes through the free gateway endpoint)", s.NATGateways, m.Hours, m.P.NATGatewayHour.USD)
@@ -194,16 +211,16 @@ func (m *Model) instances(e *Estimate, t Traffic, vcpus float64, minN, maxN int,
 }
 
 // Lambda estimates Lambda + HTTP API + DynamoDB.
-func (m *Model) Lambda(t Traffic, s Sizing) Estimate {
+func (m *Model) Lambda(t Traffic, s Deployment) Estimate {
 	e := Estimate{Arch: ArchLambda, Region: m.Region}
 	ms := s.LambdaAvgMs
 	if ms == 0 {
 		ms = DefaultLambdaMs
 	}
-	gbs := t.RequestsPerMonth * ms / 1000 * float64(s.LambdaMemoryMB) / 1024
+	gbs := t.MonthlyRequests * ms / 1000 * float64(s.LambdaMemoryMB) / 1024
 	e.add(CatCompute, "Lambda duration (arm64)", gbs*m.P.LambdaGBSecondArm64.USD, "%.3g GB-s (%.0f ms × %d MB) × $%.10f", gbs, ms, s.LambdaMemoryMB, m.P.LambdaGBSecondArm64.USD)
-	e.add(CatRequests, "Lambda requests", t.RequestsPerMonth/1e6*m.P.LambdaRequestPerMillion.USD, "%.3gM × $%.2f/M", t.RequestsPerMonth/1e6, m.P.LambdaRequestPerMillion.USD)
-	e.add(CatRequests, "HTTP API requests", t.RequestsPerMonth/1e6*m.P.HTTPAPIPerMillion.USD, "%.3gM × $%.2f/M", t.RequestsPerMonth/1e6, m.P.HTTPAPIPerMillion.USD)
+	e.add(CatRequests, "Lambda requests", t.MonthlyRequests/1e6*m.P.LambdaRequestPerMillion.USD, "%.3gM × $%.2f/M", t.MonthlyRequests/1e6, m.P.LambdaRequestPerMillion.USD)
+	e.add(CatRequests, "HTTP API requests", t.MonthlyRequests/1e6*m.P.HTTPAPIPerMillion.USD, "%.3gM × $%.2f/M", t.MonthlyRequests/1e6, m.P.HTTPAPIPerMillion.USD)
 	m.discount(&e, SavingsPlan, "Lambda duration (arm64)", m.P.SavingsPlanLambda)
 	m.dynamo(&e, t, s)
 	e.add(CatIPv4, "public IPv4 addresses", 0, "none: API Gateway and Lambda are managed endpoints")
@@ -213,7 +230,7 @@ func (m *Model) Lambda(t Traffic, s Sizing) Estimate {
 }
 
 // Fargate estimates ALB + Fargate + DynamoDB.
-func (m *Model) Fargate(t Traffic, s Sizing) Estimate {
+func (m *Model) Fargate(t Traffic, s Deployment) Estimate {
 	e := Estimate{Arch: ArchFargate, Region: m.Region}
 	vcpu, gb := float64(s.FargateCPU)/1024, float64(s.FargateMemoryMiB)/1024
 	tasks := m.instances(&e, t, vcpu, s.FargateMinTasks, s.FargateMaxTasks, "tasks")
@@ -240,20 +257,20 @@ func (m *Model) Fargate(t Traffic, s Sizing) Estimate {
 var multiAZNote = map[bool]string{true: " × 2 (Multi-AZ)", false: ""}
 
 // EC2 estimates ALB + EC2 Auto Scaling group + RDS PostgreSQL.
-func (m *Model) EC2(t Traffic, s Sizing) (Estimate, error) {
+func (m *Model) EC2(t Traffic, s Deployment) (Estimate, error) {
 	e := Estimate{Arch: ArchEC2, Region: m.Region}
 	hour, err := m.P.ec2Hour(s.EC2InstanceType)
 	if err != nil {
 		return e, err
 	}
-	if _, err := m.P.rdsHour(s.RDSClass); err != nil {
+	if _, err := m.P.rdsHour(s.RDSInstanceClass); err != nil {
 		return e, err
 	}
 	vcpus, ok := ec2VCPUs[s.EC2InstanceType]
 	if !ok {
 		return e, fmt.Errorf("no vCPU count for %q", s.EC2InstanceType)
 	}
-	n := m.instances(&e, t, vcpus, s.EC2Min, s.EC2Max, "instances")
+	n := m.instances(&e, t, vcpus, s.EC2MinInstances, s.EC2MaxInstances, "instances")
 	e.add(CatCompute, "EC2 instances", n*m.Hours*hour, "%.3g × %s × %.0f h × $%.4f", n, s.EC2InstanceType, m.Hours, hour)
 	m.alb(&e, t)
 	azs := 1.0
@@ -278,26 +295,26 @@ func (m *Model) EC2(t Traffic, s Sizing) (Estimate, error) {
 
 // rdsInstance adds the RDS instance line, priced on the class that
 // sustains t rather than the configured one when that falls short.
-func (m *Model) rdsInstance(e *Estimate, t Traffic, s Sizing, azs float64) error {
-	class, short := m.databaseClass(s.RDSClass, t)
+func (m *Model) rdsInstance(e *Estimate, t Traffic, s Deployment, azs float64) error {
+	class, short := m.databaseClass(s.RDSInstanceClass, t)
 	hour, err := m.P.rdsHour(class)
 	if err != nil {
 		return err
 	}
-	e.ConfiguredRDSClass, e.RDSClass = s.RDSClass, class
+	e.ConfiguredRDSClass, e.RDSClass = s.RDSInstanceClass, class
 	if short != "" {
 		e.CannotCarry = append(e.CannotCarry, short)
 	}
 	shown := class
-	if class != s.RDSClass {
-		shown = fmt.Sprintf("%s (configured %s sustains only %s requests/month)", class, s.RDSClass, Human(m.databaseCapacity(s.RDSClass, t.WriteRatio)))
+	if class != s.RDSInstanceClass {
+		shown = fmt.Sprintf("%s (configured %s sustains only %s requests/month)", class, s.RDSInstanceClass, Human(m.databaseCapacity(s.RDSInstanceClass, t.WriteRatio)))
 	}
 	e.add(CatDatabase, "RDS PostgreSQL instance", azs*m.Hours*hour, "%s × %.0f h × $%.4f%s", shown, m.Hours, hour, multiAZNote[s.MultiAZ])
 	return nil
 }
 
 // All estimates every architecture.
-func (m *Model) All(t Traffic, s Sizing) ([]Estimate, error) {
+func (m *Model) All(t Traffic, s Deployment) ([]Estimate, error) {
 	ec2, err := m.EC2(t, s)
 	if err != nil {
 		return nil, err
@@ -312,8 +329,8 @@ func (m *Model) All(t Traffic, s Sizing) ([]Estimate, error) {
 
 // Total is one architecture's total at a number of requests, the other
 // traffic figures held.
-func (m *Model) Total(arch string, t Traffic, s Sizing, requests float64) float64 {
-	t.RequestsPerMonth = requests
+func (m *Model) Total(arch string, t Traffic, s Deployment, requests float64) float64 {
+	t.MonthlyRequests = requests
 	switch arch {
 	case ArchLambda:
 		return m.Lambda(t, s).TotalUSD

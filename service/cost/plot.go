@@ -35,7 +35,7 @@ var archTitles = map[string]string{
 // Plot writes the three cost curves (monthly cost against requests per
 // month, both on log scales) with their crossings marked, to path (.svg or
 // .png).
-func (m *Model) Plot(path string, t Traffic, s Sizing) error {
+func (m *Model) Plot(path string, t Traffic, s Deployment) error {
 	ext := strings.ToLower(filepath.Ext(path))
 	if ext != ".svg" && ext != ".png" {
 		return fmt.Errorf("--plot %s: use a .svg or .png file", path)

@@ -7,12 +7,12 @@ import (
 	"testing"
 )
 
-var oneSmall = Sizing{
+var oneSmall = Deployment{Sizing: Sizing{
 	LambdaMemoryMB: 256, FargateCPU: 256, FargateMemoryMiB: 512, FargateMinTasks: 1, FargateMaxTasks: 1,
-	EC2InstanceType: "t4g.small", EC2Min: 1, EC2Max: 1, RDSClass: "db.t3.small", RDSStorageGiB: 20,
-}
+	EC2InstanceType: "t4g.small", EC2MinInstances: 1, EC2MaxInstances: 1, RDSInstanceClass: "db.t3.small", RDSStorageGiB: 20,
+}}
 
-var quiet = Traffic{RequestsPerMonth: 1e5, WriteRatio: 0.5, AvgResponseBytes: 1500, PeakToAverage: 1}
+var quiet = Traffic{MonthlyRequests: 1e5, WriteRatio: 0.5, AvgResponseBytes: 1500, PeakToAverage: 1}
 
 // Hand-computed in us-east-1: db.t3.small is $0.036 an hour.
 func TestMultiAZDBT3Small(t *testing.T) {
@@ -119,8 +119,8 @@ func TestOwnPricesSayTheyCameFromTheFile(t *testing.T) {
 func TestScaleShowsTheSteps(t *testing.T) {
 	m := model(t, "us-east-1")
 	s := oneSmall
-	s.FargateMaxTasks, s.EC2Max = 4, 4
-	tr := Traffic{RequestsPerMonth: 100e6, WriteRatio: 0.5, AvgResponseBytes: 1500, PeakToAverage: 1}
+	s.FargateMaxTasks, s.EC2MaxInstances = 4, 4
+	tr := Traffic{MonthlyRequests: 100e6, WriteRatio: 0.5, AvgResponseBytes: 1500, PeakToAverage: 1}
 	all, err := m.All(tr, s)
 	if err != nil {
 		t.Fatal(err)
@@ -166,7 +166,7 @@ func TestDatabaseStepAtTheEdges(t *testing.T) {
 	// large burstables sustain 2 vCPU × 30% × 1500 × 0.6 / 1.5 = 360/s,
 	// 360 × 730 × 3600 = 946,080,000 a month: short. db.m6g.large sustains
 	// 2 × 1500 × 0.6 / 1.5 = 1200/s for $0.159, under db.m7g.large's $0.168.
-	busy := Traffic{RequestsPerMonth: 1e9, WriteRatio: 0.5, AvgResponseBytes: 1500, PeakToAverage: 1}
+	busy := Traffic{MonthlyRequests: 1e9, WriteRatio: 0.5, AvgResponseBytes: 1500, PeakToAverage: 1}
 	var sc Scale
 	m.databaseScale(&sc, "db.t3.small", busy)
 	if sc.DatabaseNextStep != "db.m6g.large" || sc.DatabaseNextStepAtRequests != 240*730*3600 ||
@@ -179,7 +179,7 @@ func TestDatabaseStepAtTheEdges(t *testing.T) {
 		want     string
 	}{{946080000, "db.t4g.large"}, {946080001, "db.m6g.large"}} {
 		sc = Scale{}
-		m.databaseScale(&sc, "db.t3.small", Traffic{RequestsPerMonth: c.requests, WriteRatio: 0.5})
+		m.databaseScale(&sc, "db.t3.small", Traffic{MonthlyRequests: c.requests, WriteRatio: 0.5})
 		if sc.DatabaseNextStep != c.want {
 			t.Errorf("at %.0f requests: step %q, want %q", c.requests, sc.DatabaseNextStep, c.want)
 		}
@@ -187,13 +187,13 @@ func TestDatabaseStepAtTheEdges(t *testing.T) {
 	// The largest classes sustain 8 vCPU × 1500 × 0.6 / 1.5 = 4800/s,
 	// 4800 × 730 × 3600 = 12.6144B a month: none carries 20B.
 	sc = Scale{}
-	m.databaseScale(&sc, "db.t3.small", Traffic{RequestsPerMonth: 20e9, WriteRatio: 0.5})
+	m.databaseScale(&sc, "db.t3.small", Traffic{MonthlyRequests: 20e9, WriteRatio: 0.5})
 	if sc.DatabaseNextStep != "" || !strings.Contains(sc.Database, "no class in the catalogue sustains 20B") {
 		t.Errorf("traffic no class carries: %+v", sc)
 	}
 	// 8 vCPU × 1500 × 0.6 = 7200 statements/s, all reads: 7200 requests/s.
 	sc = Scale{}
-	m.databaseScale(&sc, "db.m7g.2xlarge", Traffic{RequestsPerMonth: 1e6})
+	m.databaseScale(&sc, "db.m7g.2xlarge", Traffic{MonthlyRequests: 1e6})
 	if sc.DatabaseNextStep != "" || sc.DatabaseNextStepAtRequests != 7200*730*3600 || !strings.Contains(sc.Database, "largest class") {
 		t.Errorf("largest class: %+v", sc)
 	}

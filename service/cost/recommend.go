@@ -37,7 +37,7 @@ var archNames = map[string]string{
 // relational needs → EC2 + RDS; low or spiky traffic → Lambda + DynamoDB;
 // sustained high traffic → Fargate + DynamoDB. One that cannot carry it is
 // left out, and the reasons say why.
-func (m *Model) Recommend(t Traffic, s Sizing, relational bool) (Recommendation, error) {
+func (m *Model) Recommend(t Traffic, s Deployment, relational bool) (Recommendation, error) {
 	all, err := m.All(t, s)
 	if err != nil {
 		return Recommendation{}, err
@@ -48,7 +48,7 @@ func (m *Model) Recommend(t Traffic, s Sizing, relational bool) (Recommendation,
 	}
 	cross := m.Crossover(ArchLambda, ArchFargate, t, s, SearchLo, SearchHi)
 	r := Recommendation{Estimates: all, LambdaFargateCrossover: cross}
-	req := fmt.Sprintf("%s requests/month", Human(t.RequestsPerMonth))
+	req := fmt.Sprintf("%s requests/month", Human(t.MonthlyRequests))
 	switch {
 	case relational && est[ArchEC2].Carries():
 		r.Arch = ArchEC2
@@ -66,13 +66,13 @@ func (m *Model) Recommend(t Traffic, s Sizing, relational bool) (Recommendation,
 
 // dynamoPick chooses between the DynamoDB architectures that carry the
 // traffic; "" when neither does.
-func (m *Model) dynamoPick(t Traffic, s Sizing, est map[string]Estimate, cross float64, req string) (string, []string) {
+func (m *Model) dynamoPick(t Traffic, s Deployment, est map[string]Estimate, cross float64, req string) (string, []string) {
 	lambda, fargate := est[ArchLambda], est[ArchFargate]
 	if !lambda.Carries() || !fargate.Carries() {
 		return onlyCarrier(lambda, fargate, req)
 	}
 	switch {
-	case cross == 0 || t.RequestsPerMonth < cross:
+	case cross == 0 || t.MonthlyRequests < cross:
 		return ArchLambda, []string{
 			fmt.Sprintf("Low traffic → Lambda + DynamoDB: $%.2f/month at %s, against %s.", lambda.TotalUSD, req, costsOf(est, ArchFargate, ArchEC2)),
 			m.crossLine(cross, t, s),
@@ -135,12 +135,12 @@ func leftOut(est map[string]Estimate, req string, relational bool) []string {
 
 // crossLine says where Lambda stops being cheaper than Fargate, and whether
 // Fargate at this sizing could carry the traffic there.
-func (m *Model) crossLine(cross float64, t Traffic, s Sizing) string {
+func (m *Model) crossLine(cross float64, t Traffic, s Deployment) string {
 	if cross == 0 {
 		return fmt.Sprintf("Lambda stays cheaper than Fargate up to %s requests/month at this sizing.", Human(SearchHi))
 	}
 	line := fmt.Sprintf("Lambda + HTTP API stops being cheaper than Fargate + ALB at about %s requests/month at this sizing", Human(cross))
-	t.RequestsPerMonth = cross
+	t.MonthlyRequests = cross
 	if !m.Fargate(t, s).Carries() {
 		line += ", though Fargate cannot carry that traffic at this sizing"
 	}

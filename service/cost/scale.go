@@ -30,10 +30,10 @@ type Scale struct {
 }
 
 // ScaleOf reports e's Scale at traffic t and sizing s.
-func (m *Model) ScaleOf(e Estimate, t Traffic, s Sizing) Scale {
+func (m *Model) ScaleOf(e Estimate, t Traffic, s Deployment) Scale {
 	sc := Scale{}
-	if t.RequestsPerMonth > 0 {
-		sc.USDPerMillionRequests = round6(e.TotalUSD / (t.RequestsPerMonth / 1e6))
+	if t.MonthlyRequests > 0 {
+		sc.USDPerMillionRequests = round6(e.TotalUSD / (t.MonthlyRequests / 1e6))
 	}
 	step := func(what string, vcpus float64, minN, maxN int) {
 		capacity := RequestsPerSecondPerVCPU * vcpus * TargetUtilisation
@@ -48,8 +48,8 @@ func (m *Model) ScaleOf(e Estimate, t Traffic, s Sizing) Scale {
 	case ArchFargate:
 		step("Fargate task", float64(s.FargateCPU)/1024, s.FargateMinTasks, s.FargateMaxTasks)
 	case ArchEC2:
-		step("EC2 instance", ec2VCPUs[s.EC2InstanceType], s.EC2Min, s.EC2Max)
-		m.databaseScale(&sc, s.RDSClass, t)
+		step("EC2 instance", ec2VCPUs[s.EC2InstanceType], s.EC2MinInstances, s.EC2MaxInstances)
+		m.databaseScale(&sc, s.RDSInstanceClass, t)
 	}
 	return sc
 }

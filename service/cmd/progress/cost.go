@@ -15,11 +15,8 @@ import (
 	"github.com/progresskit/progresskit/service/internal/envflag"
 )
 
-// Defaults of the cost command when no cdk.json is at hand.
-const (
-	defaultCDKJSON  = "cdk.json"
-	defaultStoredGB = 1.0
-)
+// defaultCDKJSON is where the cost commands look for cdk.json.
+const defaultCDKJSON = "cdk.json"
 
 // costFlags are the inputs every cost subcommand shares.
 type costFlags struct {
@@ -43,32 +40,32 @@ func newCostFlags(name string, stderr io.Writer) *costFlags {
 	c.writeRatio = fs.Float64("write-ratio", -1, "share of requests that write, 0 to 1 (default: the env's)")
 	c.respBytes = fs.Float64("response-bytes", -1, "average response size in bytes (default: the env's)")
 	c.peak = fs.Float64("peak", -1, "peak-to-average ratio (default: the env's)")
-	c.storedGB = fs.Float64("stored-gb", defaultStoredGB, "progress data held, GB")
+	c.storedGB = fs.Float64("stored-gb", cost.DefaultStoredGB, "progress data held, GB")
 	return c
 }
 
 // inputs resolves the model, traffic and sizing from cdk.json and flags.
-func (c *costFlags) inputs() (*cost.Model, cost.Traffic, cost.Sizing, error) {
+func (c *costFlags) inputs() (*cost.Model, cost.Traffic, cost.Deployment, error) {
 	b, err := os.ReadFile(*c.cdkJSON)
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
-			return nil, cost.Traffic{}, cost.Sizing{}, fmt.Errorf("%s not found: run from the repository root or pass --cdk-json", *c.cdkJSON)
+			return nil, cost.Traffic{}, cost.Deployment{}, fmt.Errorf("%s not found: run from the repository root or pass --cdk-json", *c.cdkJSON)
 		}
-		return nil, cost.Traffic{}, cost.Sizing{}, err
+		return nil, cost.Traffic{}, cost.Deployment{}, err
 	}
 	var doc struct{ Context map[string]any }
 	if err := json.Unmarshal(b, &doc); err != nil {
-		return nil, cost.Traffic{}, cost.Sizing{}, fmt.Errorf("%s: %w", *c.cdkJSON, err)
+		return nil, cost.Traffic{}, cost.Deployment{}, fmt.Errorf("%s: %w", *c.cdkJSON, err)
 	}
 	sel, err := config.Select(*c.env, "", doc.Context[config.ContextEnvironments])
 	if err != nil {
-		return nil, cost.Traffic{}, cost.Sizing{}, err
+		return nil, cost.Traffic{}, cost.Deployment{}, err
 	}
 	t, s := sel.Settings.CostInputs(*c.storedGB)
 	for _, o := range []struct {
 		v   float64
 		dst *float64
-	}{{*c.requests, &t.RequestsPerMonth}, {*c.writeRatio, &t.WriteRatio}, {*c.respBytes, &t.AvgResponseBytes}, {*c.peak, &t.PeakToAverage}} {
+	}{{*c.requests, &t.MonthlyRequests}, {*c.writeRatio, &t.WriteRatio}, {*c.respBytes, &t.AvgResponseBytes}, {*c.peak, &t.PeakToAverage}} {
 		if o.v >= 0 {
 			*o.dst = o.v
 		}
@@ -130,12 +127,12 @@ func runCost(ctx context.Context, args []string, stdout, stderr io.Writer) error
 			Env       string          `json:"env"`
 			Region    string          `json:"region"`
 			Traffic   cost.Traffic    `json:"traffic"`
-			Sizing    cost.Sizing     `json:"sizing"`
+			Sizing    cost.Deployment `json:"sizing"`
 			Estimates []cost.Estimate `json:"estimates"`
 		}{*c.env, m.Region, t, s, all})
 	}
 	fmt.Fprintf(stdout, "Monthly cost in %s at %s requests/month (write ratio %.2f, %.0f B responses, peak %.1f× average), env %s:\n\n",
-		m.Region, cost.Human(t.RequestsPerMonth), t.WriteRatio, t.AvgResponseBytes, t.PeakToAverage, *c.env)
+		m.Region, cost.Human(t.MonthlyRequests), t.WriteRatio, t.AvgResponseBytes, t.PeakToAverage, *c.env)
 	return cost.WriteTable(stdout, all)
 }
 
