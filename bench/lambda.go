@@ -13,12 +13,13 @@ import (
 
 	"github.com/progresskit/progresskit/constructs/assets"
 	"github.com/progresskit/progresskit/internal/lambdaruntime"
+	"github.com/progresskit/progresskit/service/deploy"
 	"github.com/progresskit/progresskit/service/settings"
 	"github.com/progresskit/progresskit/service/store/dynamostore"
 )
 
 // hello is the floor: aws-lambda-go's smallest function, built like ours.
-var hello = assets.Binary{Package: "./bench/hello", Name: "bootstrap", Tags: assets.Bootstrap(settings.StoreDynamoDB).Tags}
+var hello = assets.Binary{Package: "./bench/hello", Name: "bootstrap", Tags: assets.Bootstrap(deploy.DynamoDB).Tags}
 
 // healthEvent is an HTTP API (payload 2.0) event for GET /healthz: what
 // the warm invokes send, so they time the runtime and adapter, not a store.
@@ -30,7 +31,7 @@ var healthEvent = []byte(`{"version":"2.0","routeKey":"GET /healthz","rawPath":"
 func lambdaRows(tmp, dynamoStoreURL string, runs int) ([]Row, error) {
 	size := map[string]float64{}
 	host := map[string]string{}
-	for name, b := range map[string]assets.Binary{"progress": assets.Bootstrap(settings.StoreDynamoDB), "hello": hello} {
+	for name, b := range map[string]assets.Binary{"progress": assets.Bootstrap(deploy.DynamoDB), "hello": hello} {
 		arm := filepath.Join(tmp, name+"-arm64", "bootstrap")
 		if err := b.Build(assets.DeployArch, arm); err != nil {
 			return nil, err

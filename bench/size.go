@@ -6,7 +6,7 @@ import (
 	"path/filepath"
 
 	"github.com/progresskit/progresskit/constructs/assets"
-	"github.com/progresskit/progresskit/service/settings"
+	"github.com/progresskit/progresskit/service/deploy"
 )
 
 // cli is the operator's tool built as the constructs build the server: what
@@ -17,7 +17,7 @@ var cli = assets.Binary{Package: "./service/cmd/progress", Name: "progress"}
 // (linux/arm64, stripped, built by constructs/assets) beside the CLI.
 func serverRows(tmp string) ([]Row, error) {
 	size := map[string]float64{}
-	server := assets.Server(settings.StoreDynamoDB)
+	server := assets.Server(deploy.DynamoDB)
 	for _, b := range []assets.Binary{server, cli} {
 		out := filepath.Join(tmp, "size-"+assets.DeployArch, b.Name)
 		if err := b.Build(assets.DeployArch, out); err != nil {

@@ -3,7 +3,6 @@ package test
 import (
 	"debug/elf"
 	"encoding/json"
-	"github.com/progresskit/progresskit/service/settings"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -13,6 +12,7 @@ import (
 
 	"github.com/progresskit/progresskit/constructs/assets"
 	"github.com/progresskit/progresskit/service/container"
+	"github.com/progresskit/progresskit/service/deploy"
 )
 
 // TestConstructsFromAnotherModule is a platform team using progresskit: its
@@ -59,7 +59,7 @@ func TestConstructsFromAnotherModule(t *testing.T) {
 				t.Fatalf("Lambda asset %s holds %v (%v), want exactly bootstrap", asset.Path, entries, err)
 			}
 			checkArm64Executable(t, filepath.Join(out, asset.Path, "bootstrap"))
-			checkBuiltFrom(t, filepath.Join(out, asset.Path, "bootstrap"), assets.Bootstrap(settings.StoreDynamoDB))
+			checkBuiltFrom(t, filepath.Join(out, asset.Path, "bootstrap"), assets.Bootstrap(deploy.DynamoDB))
 		})
 		t.Run(prefix+"-Ec2", func(t *testing.T) {
 			stack := readStack(t, out, prefix+"-Ec2")
@@ -76,7 +76,7 @@ func TestConstructsFromAnotherModule(t *testing.T) {
 				t.Fatalf("%d single-file assets, want the server binary alone: %+v", len(binaries), binaries)
 			}
 			checkArm64Executable(t, filepath.Join(out, binaries[0].Path))
-			checkBuiltFrom(t, filepath.Join(out, binaries[0].Path), assets.Server(settings.StorePostgres))
+			checkBuiltFrom(t, filepath.Join(out, binaries[0].Path), assets.Server(deploy.Postgres))
 		})
 		t.Run(prefix+"-Fargate", func(t *testing.T) {
 			stack := readStack(t, out, prefix+"-Fargate")
@@ -103,7 +103,7 @@ func TestConstructsFromAnotherModule(t *testing.T) {
 				for _, c := range copies {
 					src := strings.ReplaceAll(c[1], "${TARGETARCH}", assets.DeployArch)
 					checkArm64Executable(t, filepath.Join(dir, src))
-					checkBuiltFrom(t, filepath.Join(dir, src), assets.Server(settings.StoreDynamoDB))
+					checkBuiltFrom(t, filepath.Join(dir, src), assets.Server(deploy.DynamoDB))
 				}
 			}
 		})

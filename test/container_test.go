@@ -13,8 +13,8 @@ import (
 
 	"github.com/progresskit/progresskit/constructs/assets"
 	"github.com/progresskit/progresskit/internal/testenv"
+	"github.com/progresskit/progresskit/service/deploy"
 	"github.com/progresskit/progresskit/service/probe"
-	"github.com/progresskit/progresskit/service/settings"
 	"github.com/progresskit/progresskit/service/store/dynamostore"
 )
 
@@ -65,7 +65,7 @@ func TestContainerImage(t *testing.T) {
 	p := newPodman(t)
 	// The context the Fargate construct writes, for this machine's arch.
 	ctxDir := t.TempDir()
-	if err := assets.WriteContainerContext(ctxDir, settings.StoreDynamoDB, runtime.GOARCH); err != nil {
+	if err := assets.WriteContainerContext(ctxDir, deploy.DynamoDB, runtime.GOARCH); err != nil {
 		t.Fatal(err)
 	}
 	p.must("build", "--arch", runtime.GOARCH, "--tag", "progresskit-test:latest", "--file", filepath.Join(ctxDir, "Dockerfile"), ctxDir)

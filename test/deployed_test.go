@@ -13,7 +13,7 @@ import (
 	"testing"
 
 	"github.com/progresskit/progresskit/constructs/assets"
-	"github.com/progresskit/progresskit/service/settings"
+	"github.com/progresskit/progresskit/service/deploy"
 )
 
 // What the operator runs never ships to the servers that handle learners'
@@ -37,8 +37,8 @@ var operatorPackages = []string{
 // otherStores are the modules of the stores a binary built for store must
 // not link: each deployed binary links only the client of its own store.
 var otherStores = map[string][]string{
-	settings.StoreDynamoDB: {"github.com/jackc/pgx", "github.com/golang-migrate", "modernc.org/sqlite", "feature/rds/auth"},
-	settings.StorePostgres: {"aws-sdk-go-v2/service/dynamodb", "modernc.org/sqlite"},
+	deploy.DynamoDB: {"github.com/jackc/pgx", "github.com/golang-migrate", "modernc.org/sqlite", "feature/rds/auth"},
+	deploy.Postgres: {"aws-sdk-go-v2/service/dynamodb", "modernc.org/sqlite"},
 }
 
 // TestDeployedBinariesLinkOnlyTheRuntime builds what the constructs deploy,
@@ -47,7 +47,7 @@ var otherStores = map[string][]string{
 // version -m), the packages from the function names its line table keeps
 // even when stripped.
 func TestDeployedBinariesLinkOnlyTheRuntime(t *testing.T) {
-	for _, store := range settings.Stores {
+	for _, store := range deploy.Stores {
 		for _, b := range []struct {
 			binary assets.Binary
 			main   string
@@ -83,7 +83,7 @@ func TestDeployedBinariesLinkOnlyTheRuntime(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				if mib := float64(st.Size()) / (1 << 20); b.binary.Name == "bootstrap" && store == settings.StoreDynamoDB && mib > maxBootstrapMiB {
+				if mib := float64(st.Size()) / (1 << 20); b.binary.Name == "bootstrap" && store == deploy.DynamoDB && mib > maxBootstrapMiB {
 					t.Errorf("the DynamoDB bootstrap is %.1f MiB, over %d", mib, maxBootstrapMiB)
 				}
 				t.Logf("%s: %d modules, %d packages, %d bytes", b.binary.Name, len(modules), len(linked), st.Size())

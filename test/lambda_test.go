@@ -22,6 +22,7 @@ import (
 	"github.com/progresskit/progresskit/internal/lambdaruntime"
 	"github.com/progresskit/progresskit/internal/testenv"
 	"github.com/progresskit/progresskit/service/auth"
+	"github.com/progresskit/progresskit/service/deploy"
 	"github.com/progresskit/progresskit/service/probe"
 	"github.com/progresskit/progresskit/service/settings"
 	"github.com/progresskit/progresskit/service/store/dynamostore"
@@ -287,7 +288,7 @@ func TestLambdaHeaders(t *testing.T) {
 // carries neither the setting's name nor the code.
 func TestDeployedBootstrapHasNoFaultInjection(t *testing.T) {
 	deployed := filepath.Join(t.TempDir(), "bootstrap")
-	if err := assets.Bootstrap(settings.StoreDynamoDB).Build(assets.DeployArch, deployed); err != nil {
+	if err := assets.Bootstrap(deploy.DynamoDB).Build(assets.DeployArch, deployed); err != nil {
 		t.Fatal(err)
 	}
 	markers := []string{settings.FaultHeaderEnv, "fault injected by"}

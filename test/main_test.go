@@ -17,7 +17,7 @@ import (
 	"github.com/aws/jsii-runtime-go"
 
 	"github.com/progresskit/progresskit/constructs/assets"
-	"github.com/progresskit/progresskit/service/settings"
+	"github.com/progresskit/progresskit/service/deploy"
 )
 
 // progressBin (the CLI), serverBin (the server EC2 and the container run,
@@ -44,8 +44,8 @@ func TestMain(m *testing.M) {
 	for _, b := range [][]string{
 		{"-o", progressBin, "../service/cmd/progress"},
 		{"-o", serverBin, "../service/cmd/server"},
-		{"-tags", testBootstrapTags(settings.StoreDynamoDB), "-o", bootstrapBin, "../service/cmd/bootstrap"},
-		{"-tags", testBootstrapTags(settings.StorePostgres), "-o", bootstrapPGBin, "../service/cmd/bootstrap"},
+		{"-tags", testBootstrapTags(deploy.DynamoDB), "-o", bootstrapBin, "../service/cmd/bootstrap"},
+		{"-tags", testBootstrapTags(deploy.Postgres), "-o", bootstrapPGBin, "../service/cmd/bootstrap"},
 	} {
 		build := exec.Command("go", append([]string{"build", "-trimpath", "-ldflags=-s -w"}, b...)...)
 		build.Env = append(os.Environ(), "CGO_ENABLED=0")

@@ -20,6 +20,7 @@ import (
 	"github.com/progresskit/progresskit/cdk/config"
 	"github.com/progresskit/progresskit/cdk/stacks"
 	"github.com/progresskit/progresskit/internal/testenv"
+	"github.com/progresskit/progresskit/service/deploy"
 	"github.com/progresskit/progresskit/service/settings"
 	"github.com/progresskit/progresskit/service/systemd"
 )
@@ -37,7 +38,7 @@ func ec2UserData(t *testing.T) (script, stackName, logicalID string) {
 	if err := json.Unmarshal(raw, &doc); err != nil {
 		t.Fatal(err)
 	}
-	doc.Context[config.ContextEnv], doc.Context[config.ContextArch] = "prod", config.ArchEC2
+	doc.Context[config.ContextEnv], doc.Context[config.ContextArch] = "prod", deploy.EC2
 	b, err := stacks.Build(awscdk.NewApp(&awscdk.AppProps{Context: &doc.Context}))
 	if err != nil {
 		t.Fatal(err)

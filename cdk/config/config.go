@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/progresskit/progresskit/service/cost"
+	"github.com/progresskit/progresskit/service/deploy"
 )
 
 // Context keys the app reads (-c env=prod -c arch=fargate).
@@ -21,13 +22,8 @@ const (
 	DefaultEnv          = "dev"
 )
 
-// Architectures.
-const (
-	ArchLambda  = "lambda"
-	ArchFargate = "fargate"
-	ArchEC2     = "ec2"
-	ArchAll     = "all"
-)
+// ArchAll, as -c arch, synthesizes every compute (deploy.Computes).
+const ArchAll = "all"
 
 // LambdaDeployments are the traffic shifts lambdaDeployment may name
 // (CodeDeploy's predefined Lambda configurations).
@@ -53,9 +49,6 @@ var (
 		"db.m6g.large", "db.m6g.xlarge", "db.m6g.2xlarge", "db.m7g.large", "db.m7g.xlarge", "db.m7g.2xlarge",
 	}
 )
-
-// Arches lists every architecture, in the order 'all' synthesizes them.
-var Arches = []string{ArchLambda, ArchFargate, ArchEC2}
 
 // Settings are one environment's settings in cdk.json.
 type Settings struct {
@@ -130,11 +123,11 @@ func Select(env, arch string, raw any) (Selection, error) {
 	sel := Selection{Env: env, Settings: s}
 	switch {
 	case arch == ArchAll:
-		sel.Arches = slices.Clone(Arches)
-	case slices.Contains(Arches, arch):
+		sel.Arches = slices.Clone(deploy.Computes)
+	case slices.Contains(deploy.Computes, arch):
 		sel.Arches = []string{arch}
 	default:
-		return Selection{}, fmt.Errorf("unknown arch %q: valid values are %s, %s", arch, strings.Join(Arches, ", "), ArchAll)
+		return Selection{}, fmt.Errorf("unknown arch %q: valid values are %s, %s", arch, strings.Join(deploy.Computes, ", "), ArchAll)
 	}
 	return sel, nil
 }
@@ -194,8 +187,8 @@ func (s Settings) Validate() error {
 	if !regionRE.MatchString(s.Region) {
 		bad("region", "%q is not an AWS region such as us-east-1", s.Region)
 	}
-	if !slices.Contains(Arches, s.DefaultArch) {
-		bad("defaultArch", "%q is not one of %s", s.DefaultArch, strings.Join(Arches, ", "))
+	if !slices.Contains(deploy.Computes, s.DefaultArch) {
+		bad("defaultArch", "%q is not one of %s", s.DefaultArch, strings.Join(deploy.Computes, ", "))
 	}
 	if s.AlarmEmail != "" && !emailRE.MatchString(s.AlarmEmail) {
 		bad("alarmEmail", "%q is not an email address", s.AlarmEmail)

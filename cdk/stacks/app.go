@@ -9,6 +9,7 @@ import (
 	"github.com/progresskit/progresskit/cdk/config"
 	"github.com/progresskit/progresskit/constructs"
 	"github.com/progresskit/progresskit/constructs/compliance"
+	"github.com/progresskit/progresskit/service/deploy"
 )
 
 // Built is what Build created, for tests and the cost estimate.
@@ -66,25 +67,25 @@ func Build(app awscdk.App) (b *Built, err error) {
 	b.Identity = NewIdentityStack(app, StackName(sel.Env, "Identity"), &IdentityStackProps{
 		StackProps: stackProps("Identity", "user pool and app clients"), Settings: s,
 	})
-	needsTable := slices.Contains(arches, config.ArchLambda) || slices.Contains(arches, config.ArchFargate)
-	if needsTable {
+	onTable := func(compute string) bool { return deploy.DefaultStore(compute) == deploy.DynamoDB }
+	if slices.ContainsFunc(arches, onTable) {
 		b.Data = NewDataStack(app, StackName(sel.Env, "Data"), &DataStackProps{
 			StackProps: stackProps("Data", "progress table (shared by lambda and fargate)"), Settings: s,
 		})
 	}
-	if slices.Contains(arches, config.ArchLambda) {
+	if slices.Contains(arches, deploy.Lambda) {
 		b.Lambda = NewLambdaStack(app, StackName(sel.Env, "Lambda"), &LambdaStackProps{
 			StackProps: stackProps("Lambda", "HTTP API + Lambda on DynamoDB"), Settings: s,
 			Table: b.Data.Table.Table, Identity: b.Identity.Identity,
 		})
 	}
-	if slices.Contains(arches, config.ArchFargate) {
+	if slices.Contains(arches, deploy.Fargate) {
 		b.Fargate = NewFargateStack(app, StackName(sel.Env, "Fargate"), &FargateStackProps{
 			StackProps: stackProps("Fargate", "ALB + Fargate on DynamoDB"), Settings: s,
 			Table: b.Data.Table.Table, Identity: b.Identity.Identity,
 		})
 	}
-	if slices.Contains(arches, config.ArchEC2) {
+	if slices.Contains(arches, deploy.EC2) {
 		b.RDS = NewRDSStack(app, StackName(sel.Env, "Rds"), &RDSStackProps{
 			StackProps: stackProps("Rds", "VPC and PostgreSQL (ec2)"), Settings: s,
 		})

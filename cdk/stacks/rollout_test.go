@@ -17,6 +17,7 @@ import (
 	"github.com/progresskit/progresskit/constructs/ec2service"
 	"github.com/progresskit/progresskit/constructs/lambdaservice"
 	"github.com/progresskit/progresskit/constructs/observability"
+	"github.com/progresskit/progresskit/service/deploy"
 	"github.com/progresskit/progresskit/service/settings"
 )
 
@@ -58,7 +59,7 @@ func TestLambdaRollout(t *testing.T) {
 	wantConfig := map[string]string{"dev": "CodeDeployDefault.LambdaAllAtOnce", "prod": "CodeDeployDefault.LambdaCanary10Percent5Minutes"}
 	for _, env := range []string{"dev", "prod"} {
 		t.Run(env, func(t *testing.T) {
-			b := build(t, env, config.ArchLambda)
+			b := build(t, env, deploy.Lambda)
 			tpl := assertions.Template_FromStack(b.Lambda.Stack, nil)
 			versions := logicalIDs(tpl, "AWS::Lambda::Version", "")
 			if len(versions) != 1 {
@@ -142,7 +143,7 @@ func TestEveryLambdaDeploymentMaps(t *testing.T) {
 func TestFargateRollout(t *testing.T) {
 	for _, env := range []string{"dev", "prod"} {
 		t.Run(env, func(t *testing.T) {
-			b := build(t, env, config.ArchFargate)
+			b := build(t, env, deploy.Fargate)
 			tpl := assertions.Template_FromStack(b.Fargate.Stack, nil)
 			ids := rolloutAlarms(t, tpl, "ServiceRollout")
 			if len(ids) != 2 {
@@ -170,7 +171,7 @@ func TestFargateRollout(t *testing.T) {
 func TestEc2Rollout(t *testing.T) {
 	for _, env := range []string{"dev", "prod"} {
 		t.Run(env, func(t *testing.T) {
-			b := build(t, env, config.ArchEC2)
+			b := build(t, env, deploy.EC2)
 			z := b.Selection.Settings.Sizing
 			tpl := assertions.Template_FromStack(b.EC2.Stack, nil)
 			timeout := "PT" + jsonNumber(ec2service.SignalTimeoutMinutes) + "M"
@@ -195,7 +196,7 @@ func TestEc2MaxOfOneStopsSynthesis(t *testing.T) {
 	json.Unmarshal(raw, &ctx)
 	sizing := ctx[config.ContextEnvironments].(map[string]any)["dev"].(map[string]any)["sizing"].(map[string]any)
 	sizing["ec2MinInstances"], sizing["ec2MaxInstances"] = 1, 1
-	ctx[config.ContextEnv], ctx[config.ContextArch] = "dev", config.ArchEC2
+	ctx[config.ContextEnv], ctx[config.ContextArch] = "dev", deploy.EC2
 	_, err := stacks.Build(awscdk.NewApp(&awscdk.AppProps{Context: &ctx}))
 	if err == nil || !strings.Contains(err.Error(), "Max 1 would leave no instance serving") {
 		t.Fatalf("ec2MaxInstances 1: %v, want the refusal as an error", err)
@@ -261,7 +262,7 @@ func jsonNumber(n int) string { b, _ := json.Marshal(n); return string(b) }
 // deploy, file-publishing, image-publishing and lookup bootstrap roles, the
 // diff role exactly the lookup role.
 func TestCiStack(t *testing.T) {
-	if b := build(t, "prod", config.ArchLambda); b.CI != nil {
+	if b := build(t, "prod", deploy.Lambda); b.CI != nil {
 		t.Fatal("a Ci stack without githubRepository")
 	}
 	const repo = "my-org/learning-platform"
@@ -273,7 +274,7 @@ func TestCiStack(t *testing.T) {
 		},
 	} {
 		t.Run(name, func(t *testing.T) {
-			b := buildWith(t, "prod", config.ArchLambda, mutate)
+			b := buildWith(t, "prod", deploy.Lambda, mutate)
 			if b.CI == nil || *b.CI.Stack.StackName() != stacks.StackName("prod", "Ci") {
 				t.Fatal("no Progress-prod-Ci stack")
 			}

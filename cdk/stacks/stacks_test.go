@@ -19,6 +19,7 @@ import (
 	"github.com/progresskit/progresskit/constructs/lambdaservice"
 	"github.com/progresskit/progresskit/constructs/table"
 	"github.com/progresskit/progresskit/service/api"
+	"github.com/progresskit/progresskit/service/deploy"
 	"github.com/progresskit/progresskit/service/settings"
 	"github.com/progresskit/progresskit/service/store/dynamoschema"
 )
@@ -110,7 +111,7 @@ func props(r map[string]any) map[string]any { p, _ := r["Properties"].(map[strin
 func TestDataStack(t *testing.T) {
 	for _, env := range []string{"dev", "prod"} {
 		t.Run(env, func(t *testing.T) {
-			b := build(t, env, config.ArchLambda)
+			b := build(t, env, deploy.Lambda)
 			tpl := assertions.Template_FromStack(b.Data.Stack, nil)
 			tables := resources(tpl, "AWS::DynamoDB::Table")
 			if len(tables) != 1 {
@@ -156,7 +157,7 @@ func TestDataStack(t *testing.T) {
 func TestIdentityStack(t *testing.T) {
 	for _, env := range []string{"dev", "prod"} {
 		t.Run(env, func(t *testing.T) {
-			b := build(t, env, config.ArchLambda)
+			b := build(t, env, deploy.Lambda)
 			tpl := assertions.Template_FromStack(b.Identity.Stack, nil)
 			check(t, "one user pool, admin sign-up only, strong passwords", func() {
 				tpl.ResourceCountIs(jsii.String("AWS::Cognito::UserPool"), jsii.Number(1))
@@ -183,7 +184,7 @@ func TestIdentityStack(t *testing.T) {
 func TestLambdaStack(t *testing.T) {
 	for _, env := range []string{"dev", "prod"} {
 		t.Run(env, func(t *testing.T) {
-			b := build(t, env, config.ArchLambda)
+			b := build(t, env, deploy.Lambda)
 			s := b.Selection.Settings
 			tpl := assertions.Template_FromStack(b.Lambda.Stack, nil)
 			check(t, "arm64 provided.al2023 function", func() {
@@ -356,7 +357,7 @@ func TestEveryValidRetentionMaps(t *testing.T) {
 func TestFargateStack(t *testing.T) {
 	for _, env := range []string{"dev", "prod"} {
 		t.Run(env, func(t *testing.T) {
-			b := build(t, env, config.ArchFargate)
+			b := build(t, env, deploy.Fargate)
 			s := b.Selection.Settings
 			if b.Lambda != nil {
 				t.Fatal("arch=fargate also built the Lambda stack")
@@ -470,7 +471,7 @@ func TestCustomDomain(t *testing.T) {
 func TestDataStackIsTheSameForLambdaAndFargate(t *testing.T) {
 	for _, env := range []string{"dev", "prod"} {
 		var templates []string
-		for _, arch := range []string{config.ArchLambda, config.ArchFargate, config.ArchAll} {
+		for _, arch := range []string{deploy.Lambda, deploy.Fargate, config.ArchAll} {
 			b := build(t, env, arch)
 			j, _ := json.Marshal(assertions.Template_FromStack(b.Data.Stack, nil).ToJSON())
 			templates = append(templates, string(j))
@@ -484,7 +485,7 @@ func TestDataStackIsTheSameForLambdaAndFargate(t *testing.T) {
 func TestEc2Stacks(t *testing.T) {
 	for _, env := range []string{"dev", "prod"} {
 		t.Run(env, func(t *testing.T) {
-			b := build(t, env, config.ArchEC2)
+			b := build(t, env, deploy.EC2)
 			s := b.Selection.Settings
 			prod := s.Production
 			if b.Data != nil || b.Lambda != nil || b.Fargate != nil {

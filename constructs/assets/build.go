@@ -10,7 +10,7 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/progresskit/progresskit/service/settings"
+	"github.com/progresskit/progresskit/service/deploy"
 )
 
 // ModulePath is the module the binaries are built from.
@@ -27,17 +27,17 @@ type Binary struct {
 }
 
 // Bootstrap is the Lambda runtime's entry point (provided.al2023) for a
-// function on store (settings.StoreDynamoDB or settings.StorePostgres): it
+// function on store (deploy.DynamoDB or deploy.Postgres): it
 // links that store's client alone.
 func Bootstrap(store string) Binary {
-	return Binary{Package: "./service/cmd/bootstrap", Name: "bootstrap", Tags: append([]string{"lambda.norpc"}, settings.OnlyStore(store)...)}
+	return Binary{Package: "./service/cmd/bootstrap", Name: "bootstrap", Tags: append([]string{"lambda.norpc"}, deploy.OnlyStore(store)...)}
 }
 
 // Server is the progress API's runtime alone, which EC2 and the container
 // run, for store; the operator's CLI (service/cmd/progress) is never
 // deployed.
 func Server(store string) Binary {
-	return Binary{Package: "./service/cmd/server", Name: "progress-server", Tags: settings.OnlyStore(store)}
+	return Binary{Package: "./service/cmd/server", Name: "progress-server", Tags: deploy.OnlyStore(store)}
 }
 
 // ModuleDir is the directory of the progresskit module the working

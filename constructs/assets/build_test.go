@@ -3,10 +3,11 @@ package assets
 import (
 	"bytes"
 	"debug/elf"
-	"github.com/progresskit/progresskit/service/settings"
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/progresskit/progresskit/service/deploy"
 )
 
 // The same source builds the same bytes, so the output-hashed asset does
@@ -17,13 +18,13 @@ func TestBuildIsReproducibleAndHonoursRelativePaths(t *testing.T) {
 		t.Fatal(err)
 	}
 	first := filepath.Join(t.TempDir(), "bootstrap")
-	if err := Bootstrap(settings.StoreDynamoDB).Build(DeployArch, first); err != nil {
+	if err := Bootstrap(deploy.DynamoDB).Build(DeployArch, first); err != nil {
 		t.Fatal(err)
 	}
 	built.Clear() // a real second build, not the per-process copy
 	work := t.TempDir()
 	t.Chdir(work)
-	if err := Bootstrap(settings.StoreDynamoDB).Build(DeployArch, filepath.Join("out", "bootstrap")); err != nil {
+	if err := Bootstrap(deploy.DynamoDB).Build(DeployArch, filepath.Join("out", "bootstrap")); err != nil {
 		t.Fatal(err)
 	}
 	a, err := os.ReadFile(first)
@@ -49,7 +50,7 @@ func TestBuildIsReproducibleAndHonoursRelativePaths(t *testing.T) {
 
 func TestWriteContainerContextHoldsWhatTheDockerfileCopies(t *testing.T) {
 	dir := t.TempDir()
-	if err := WriteContainerContext(dir, settings.StoreDynamoDB, DeployArch); err != nil {
+	if err := WriteContainerContext(dir, deploy.DynamoDB, DeployArch); err != nil {
 		t.Fatal(err)
 	}
 	entries, err := os.ReadDir(dir)

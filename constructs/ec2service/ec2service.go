@@ -27,6 +27,7 @@ import (
 	"github.com/progresskit/progresskit/constructs/loadbalancer"
 	"github.com/progresskit/progresskit/constructs/network"
 	"github.com/progresskit/progresskit/constructs/observability"
+	"github.com/progresskit/progresskit/service/deploy"
 	"github.com/progresskit/progresskit/service/settings"
 )
 
@@ -121,7 +122,7 @@ func New(scope constructs.Construct, id string, props *Props) *EC2Service {
 	c := constructs.NewConstruct(scope, &id)
 	s := &EC2Service{Construct: c}
 	obs := observability.OrNew(c, props.Observability)
-	binary := assets.ServerBinary(c, "Binary", settings.StorePostgres)
+	binary := assets.ServerBinary(c, "Binary", deploy.Postgres)
 
 	role := awsiam.NewRole(c, jsii.String("InstanceRole"), &awsiam.RoleProps{
 		AssumedBy:       awsiam.NewServicePrincipal(jsii.String("ec2.amazonaws.com"), nil),

@@ -28,6 +28,7 @@ import (
 	"github.com/progresskit/progresskit/constructs/observability"
 	"github.com/progresskit/progresskit/constructs/table"
 	"github.com/progresskit/progresskit/service/container"
+	"github.com/progresskit/progresskit/service/deploy"
 	"github.com/progresskit/progresskit/service/httpserver"
 	"github.com/progresskit/progresskit/service/settings"
 )
@@ -153,7 +154,7 @@ func New(scope constructs.Construct, id string, props *Props) *FargateService {
 	}
 	image := props.Image
 	if image == nil {
-		image = assets.ContainerImage(c, settings.StoreDynamoDB)
+		image = assets.ContainerImage(c, deploy.DynamoDB)
 	}
 
 	task := awsecs.NewFargateTaskDefinition(c, jsii.String("Task"), &awsecs.FargateTaskDefinitionProps{
@@ -179,7 +180,7 @@ func New(scope constructs.Construct, id string, props *Props) *FargateService {
 		Environment: &map[string]*string{
 			settings.Addr.Env: jsii.String(fmt.Sprintf("0.0.0.0:%d", settings.Port)),
 			settings.Store.Env: awscdk.Fn_Join(jsii.String(""), &[]*string{
-				jsii.String("dynamodb://"), props.Table.TableName(), jsii.String("?region="), awscdk.Stack_Of(c).Region(),
+				jsii.String(deploy.DynamoDB + "://"), props.Table.TableName(), jsii.String("?region="), awscdk.Stack_Of(c).Region(),
 			}),
 			settings.Auth.Env:         jsii.String(settings.AuthJWKS),
 			settings.JWKSURL.Env:      props.Identity.JwksURL(),

@@ -30,6 +30,7 @@ import (
 	"github.com/progresskit/progresskit/constructs/identity"
 	"github.com/progresskit/progresskit/constructs/observability"
 	"github.com/progresskit/progresskit/constructs/table"
+	"github.com/progresskit/progresskit/service/deploy"
 	"github.com/progresskit/progresskit/service/settings"
 )
 
@@ -134,7 +135,7 @@ func New(scope constructs.Construct, id string, props *Props) *LambdaService {
 	s := &LambdaService{Construct: c}
 	code := props.Code
 	if code == nil {
-		code = assets.LambdaCode(settings.StoreDynamoDB)
+		code = assets.LambdaCode(deploy.DynamoDB)
 	}
 	th := props.Alarms.WithDefaults()
 	retention := defaults.Retention(props.LogRetention)
@@ -154,7 +155,7 @@ func New(scope constructs.Construct, id string, props *Props) *LambdaService {
 		Description:  jsii.String("progresskit progress API"),
 		Environment: &map[string]*string{
 			settings.Store.Env: awscdk.Fn_Join(jsii.String(""), &[]*string{
-				jsii.String("dynamodb://"), props.Table.TableName(), jsii.String("?region="), awscdk.Stack_Of(c).Region(),
+				jsii.String(deploy.DynamoDB + "://"), props.Table.TableName(), jsii.String("?region="), awscdk.Stack_Of(c).Region(),
 			}),
 			settings.Auth.Env:     jsii.String(settings.AuthAPIGW),
 			settings.Audience.Env: awscdk.Fn_Join(jsii.String(","), &props.Identity.Audiences),

@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/progresskit/progresskit/service/deploy"
 )
 
 func model(t *testing.T, region string) *Model {
@@ -130,7 +132,7 @@ func TestEC2PricesAClassThatSustainsTheTraffic(t *testing.T) {
 	// $0.008 = $16.00 of LCUs, RDS $116.07, 20 GB gp3 $2.30, 3 public
 	// addresses $10.95, 600 GB of logs $300.
 	near(t, "EC2 total at 1e9", e.TotalUSD, 474.009)
-	near(t, "Total, behind the plot and the crossovers", m.Total(ArchEC2, tenMillion, small, 1e9), 474.009)
+	near(t, "Total, behind the plot and the crossovers", m.Total(deploy.EC2, tenMillion, small, 1e9), 474.009)
 	near(t, "below capacity the configured class stays", item(t, mustEC2(t, m, tenMillion, small), "RDS PostgreSQL instance"), 11.68)
 
 	// 20B a month: no class sustains it (the largest, 4800/s, carry
@@ -226,14 +228,14 @@ func TestRDSBreakEven(t *testing.T) {
 
 func TestLambdaFargateCrossover(t *testing.T) {
 	m := model(t, "us-east-1")
-	x := m.Crossover(ArchLambda, ArchFargate, tenMillion, small, SearchLo, SearchHi)
+	x := m.Crossover(deploy.Lambda, deploy.Fargate, tenMillion, small, SearchLo, SearchHi)
 	if x <= 1e6 || x >= 1e9 {
 		t.Fatalf("crossover at %v requests, outside any plausible range", x)
 	}
-	if m.Total(ArchLambda, tenMillion, small, x) < m.Total(ArchFargate, tenMillion, small, x) {
+	if m.Total(deploy.Lambda, tenMillion, small, x) < m.Total(deploy.Fargate, tenMillion, small, x) {
 		t.Errorf("at the crossover Lambda is still cheaper")
 	}
-	if m.Total(ArchLambda, tenMillion, small, x*0.99) >= m.Total(ArchFargate, tenMillion, small, x*0.99) {
+	if m.Total(deploy.Lambda, tenMillion, small, x*0.99) >= m.Total(deploy.Fargate, tenMillion, small, x*0.99) {
 		t.Errorf("just below the crossover Lambda is not cheaper")
 	}
 	// Per request Lambda costs 10M→$14.00 of compute, requests and API;
@@ -259,10 +261,10 @@ func TestRecommend(t *testing.T) {
 		want       string
 		mention    string
 	}{
-		{"low traffic", low, false, ArchLambda, "Low traffic"},
-		{"sustained high traffic", high, false, ArchFargate, "Sustained high traffic"},
-		{"relational needs", low, true, ArchEC2, "Relational"},
-		{"spiky just past the crossover", spiky, false, ArchLambda, "Spiky"},
+		{"low traffic", low, false, deploy.Lambda, "Low traffic"},
+		{"sustained high traffic", high, false, deploy.Fargate, "Sustained high traffic"},
+		{"relational needs", low, true, deploy.EC2, "Relational"},
+		{"spiky just past the crossover", spiky, false, deploy.Lambda, "Spiky"},
 	}
 	for _, c := range cases {
 		r, err := m.Recommend(c.t, small, c.relational)
@@ -300,15 +302,15 @@ func TestRecommendOnlyWhatCarriesTheLoad(t *testing.T) {
 	}{
 		// 2B a month is 761/s; 0.25-vCPU tasks carry 100/s at most, so
 		// Fargate needs 8 of its 4.
-		{"Fargate past its maximum", at(2e9), small, false, ArchLambda, []string{"only DynamoDB architecture", "more than the maximum of 4"}},
-		{"relational, no RDS class sustains it", at(20e9), roomy, true, ArchFargate, []string{"Relational needs point to EC2", "no RDS class in the catalogue sustains 20B"}},
+		{"Fargate past its maximum", at(2e9), small, false, deploy.Lambda, []string{"only DynamoDB architecture", "more than the maximum of 4"}},
+		{"relational, no RDS class sustains it", at(20e9), roomy, true, deploy.Fargate, []string{"Relational needs point to EC2", "no RDS class in the catalogue sustains 20B"}},
 		// EC2 + RDS at 1e9 on db.m6g.large, not db.t4g.micro: $474.01 (see
 		// TestEC2PricesAClassThatSustainsTheTraffic).
-		{"relational, priced on the class it needs", at(1e9), small, true, ArchEC2, []string{"$474.01/month"}},
+		{"relational, priced on the class it needs", at(1e9), small, true, deploy.EC2, []string{"$474.01/month"}},
 		// One 0.25-vCPU task carries a 100/s peak. At 5M a month and peaks
 		// 20× the average (38/s) it does; at the ~25M crossover (190/s)
 		// it does not.
-		{"a crossover Fargate cannot reach", spikyAt(5e6), oneTask, false, ArchLambda, []string{"though Fargate cannot carry that traffic"}},
+		{"a crossover Fargate cannot reach", spikyAt(5e6), oneTask, false, deploy.Lambda, []string{"though Fargate cannot carry that traffic"}},
 	}
 	for _, c := range cases {
 		r, err := m.Recommend(c.t, c.s, c.relational)

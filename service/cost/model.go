@@ -3,17 +3,9 @@ package cost
 import (
 	"fmt"
 	"math"
-)
 
-// Architectures.
-const (
-	ArchLambda  = "lambda"
-	ArchFargate = "fargate"
-	ArchEC2     = "ec2"
+	"github.com/progresskit/progresskit/service/deploy"
 )
-
-// Arches in display order.
-var Arches = []string{ArchLambda, ArchFargate, ArchEC2}
 
 // Line-item categories.
 const (
@@ -212,7 +204,7 @@ func (m *Model) instances(e *Estimate, t Traffic, vcpus float64, minN, maxN int,
 
 // Lambda estimates Lambda + HTTP API + DynamoDB.
 func (m *Model) Lambda(t Traffic, s Deployment) Estimate {
-	e := Estimate{Arch: ArchLambda, Region: m.Region}
+	e := Estimate{Arch: deploy.Lambda, Region: m.Region}
 	ms := s.LambdaAvgMs
 	if ms == 0 {
 		ms = DefaultLambdaMs
@@ -231,7 +223,7 @@ func (m *Model) Lambda(t Traffic, s Deployment) Estimate {
 
 // Fargate estimates ALB + Fargate + DynamoDB.
 func (m *Model) Fargate(t Traffic, s Deployment) Estimate {
-	e := Estimate{Arch: ArchFargate, Region: m.Region}
+	e := Estimate{Arch: deploy.Fargate, Region: m.Region}
 	vcpu, gb := float64(s.FargateCPU)/1024, float64(s.FargateMemoryMiB)/1024
 	tasks := m.instances(&e, t, vcpu, s.FargateMinTasks, s.FargateMaxTasks, "tasks")
 	hourly := vcpu*m.P.FargateVCPUHourArm64.USD + gb*m.P.FargateGBHourArm64.USD
@@ -258,7 +250,7 @@ var multiAZNote = map[bool]string{true: " × 2 (Multi-AZ)", false: ""}
 
 // EC2 estimates ALB + EC2 Auto Scaling group + RDS PostgreSQL.
 func (m *Model) EC2(t Traffic, s Deployment) (Estimate, error) {
-	e := Estimate{Arch: ArchEC2, Region: m.Region}
+	e := Estimate{Arch: deploy.EC2, Region: m.Region}
 	hour, err := m.P.ec2Hour(s.EC2InstanceType)
 	if err != nil {
 		return e, err
@@ -332,9 +324,9 @@ func (m *Model) All(t Traffic, s Deployment) ([]Estimate, error) {
 func (m *Model) Total(arch string, t Traffic, s Deployment, requests float64) float64 {
 	t.MonthlyRequests = requests
 	switch arch {
-	case ArchLambda:
+	case deploy.Lambda:
 		return m.Lambda(t, s).TotalUSD
-	case ArchFargate:
+	case deploy.Fargate:
 		return m.Fargate(t, s).TotalUSD
 	default:
 		e, _ := m.EC2(t, s)

@@ -11,6 +11,8 @@ import (
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
+
+	"github.com/progresskit/progresskit/service/deploy"
 )
 
 // Plot range, requests per month.
@@ -21,15 +23,15 @@ const (
 )
 
 var archColors = map[string]color.Color{
-	ArchLambda:  color.RGBA{R: 0xe4, G: 0x6c, B: 0x0a, A: 0xff},
-	ArchFargate: color.RGBA{R: 0x1f, G: 0x77, B: 0xb4, A: 0xff},
-	ArchEC2:     color.RGBA{R: 0x2c, G: 0xa0, B: 0x2c, A: 0xff},
+	deploy.Lambda:  color.RGBA{R: 0xe4, G: 0x6c, B: 0x0a, A: 0xff},
+	deploy.Fargate: color.RGBA{R: 0x1f, G: 0x77, B: 0xb4, A: 0xff},
+	deploy.EC2:     color.RGBA{R: 0x2c, G: 0xa0, B: 0x2c, A: 0xff},
 }
 
 var archTitles = map[string]string{
-	ArchLambda:  "Lambda + HTTP API + DynamoDB",
-	ArchFargate: "Fargate + ALB + DynamoDB",
-	ArchEC2:     "EC2 + ALB + RDS PostgreSQL",
+	deploy.Lambda:  "Lambda + HTTP API + DynamoDB",
+	deploy.Fargate: "Fargate + ALB + DynamoDB",
+	deploy.EC2:     "EC2 + ALB + RDS PostgreSQL",
 }
 
 // Plot writes the three cost curves (monthly cost against requests per
@@ -50,7 +52,7 @@ func (m *Model) Plot(path string, t Traffic, s Deployment) error {
 	p.Legend.YOffs = -vg.Points(6)
 	p.Add(plotter.NewGrid())
 
-	for _, arch := range Arches {
+	for _, arch := range deploy.Computes {
 		pts := make(plotter.XYs, plotPoints)
 		for i := range pts {
 			r := PlotLo * math.Pow(PlotHi/PlotLo, float64(i)/float64(plotPoints-1))
@@ -67,7 +69,7 @@ func (m *Model) Plot(path string, t Traffic, s Deployment) error {
 
 	var marks plotter.XYs
 	var labels []string
-	for _, pair := range [][2]string{{ArchLambda, ArchFargate}, {ArchLambda, ArchEC2}, {ArchFargate, ArchEC2}} {
+	for _, pair := range [][2]string{{deploy.Lambda, deploy.Fargate}, {deploy.Lambda, deploy.EC2}, {deploy.Fargate, deploy.EC2}} {
 		x := m.Crossover(pair[0], pair[1], t, s, PlotLo, PlotHi)
 		if x <= PlotLo || x == 0 {
 			continue

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math"
 	"strings"
+
+	"github.com/progresskit/progresskit/service/deploy"
 )
 
 // SpikyPeakToAverage is where traffic counts as spiky: Lambda's per-request
@@ -28,9 +30,9 @@ type Recommendation struct {
 
 // archNames are the architectures as reasons name them.
 var archNames = map[string]string{
-	ArchLambda:  "Lambda + DynamoDB",
-	ArchFargate: "Fargate + DynamoDB",
-	ArchEC2:     "EC2 + RDS PostgreSQL",
+	deploy.Lambda:  "Lambda + DynamoDB",
+	deploy.Fargate: "Fargate + DynamoDB",
+	deploy.EC2:     "EC2 + RDS PostgreSQL",
 }
 
 // Recommend applies the rules to the architectures that carry the traffic:
@@ -46,14 +48,14 @@ func (m *Model) Recommend(t Traffic, s Deployment, relational bool) (Recommendat
 	for _, e := range all {
 		est[e.Arch] = e
 	}
-	cross := m.Crossover(ArchLambda, ArchFargate, t, s, SearchLo, SearchHi)
+	cross := m.Crossover(deploy.Lambda, deploy.Fargate, t, s, SearchLo, SearchHi)
 	r := Recommendation{Estimates: all, LambdaFargateCrossover: cross}
 	req := fmt.Sprintf("%s requests/month", Human(t.MonthlyRequests))
 	switch {
-	case relational && est[ArchEC2].Carries():
-		r.Arch = ArchEC2
-		r.Reasons = []string{fmt.Sprintf("Relational needs (reporting joins, SQL analysts) → EC2 + RDS PostgreSQL: $%.2f/month at %s; progress is jsonb rows analysts can query.", est[ArchEC2].TotalUSD, req)}
-		if others := costsOf(est, ArchLambda, ArchFargate); others != "" {
+	case relational && est[deploy.EC2].Carries():
+		r.Arch = deploy.EC2
+		r.Reasons = []string{fmt.Sprintf("Relational needs (reporting joins, SQL analysts) → EC2 + RDS PostgreSQL: $%.2f/month at %s; progress is jsonb rows analysts can query.", est[deploy.EC2].TotalUSD, req)}
+		if others := costsOf(est, deploy.Lambda, deploy.Fargate); others != "" {
 			r.Reasons = append(r.Reasons, "For comparison: "+others+".")
 		}
 	default:
@@ -67,23 +69,23 @@ func (m *Model) Recommend(t Traffic, s Deployment, relational bool) (Recommendat
 // dynamoPick chooses between the DynamoDB architectures that carry the
 // traffic; "" when neither does.
 func (m *Model) dynamoPick(t Traffic, s Deployment, est map[string]Estimate, cross float64, req string) (string, []string) {
-	lambda, fargate := est[ArchLambda], est[ArchFargate]
+	lambda, fargate := est[deploy.Lambda], est[deploy.Fargate]
 	if !lambda.Carries() || !fargate.Carries() {
 		return onlyCarrier(lambda, fargate, req)
 	}
 	switch {
 	case cross == 0 || t.MonthlyRequests < cross:
-		return ArchLambda, []string{
-			fmt.Sprintf("Low traffic → Lambda + DynamoDB: $%.2f/month at %s, against %s.", lambda.TotalUSD, req, costsOf(est, ArchFargate, ArchEC2)),
+		return deploy.Lambda, []string{
+			fmt.Sprintf("Low traffic → Lambda + DynamoDB: $%.2f/month at %s, against %s.", lambda.TotalUSD, req, costsOf(est, deploy.Fargate, deploy.EC2)),
 			m.crossLine(cross, t, s),
 		}
 	case t.PeakToAverage >= SpikyPeakToAverage && lambda.TotalUSD <= 1.25*fargate.TotalUSD:
-		return ArchLambda, []string{
+		return deploy.Lambda, []string{
 			fmt.Sprintf("Spiky traffic (peak %.0f× the average) → Lambda + DynamoDB: $%.2f/month at %s, within 25%% of Fargate's $%.2f, with no capacity to size for the peaks.", t.PeakToAverage, lambda.TotalUSD, req, fargate.TotalUSD),
 			m.crossLine(cross, t, s),
 		}
 	default:
-		return ArchFargate, []string{
+		return deploy.Fargate, []string{
 			fmt.Sprintf("Sustained high traffic → Fargate + DynamoDB: $%.2f/month at %s, against $%.2f for Lambda.", fargate.TotalUSD, req, lambda.TotalUSD),
 			m.crossLine(cross, t, s),
 		}
@@ -119,13 +121,13 @@ func costsOf(est map[string]Estimate, arches ...string) string {
 // leftOut is a reason for each architecture that cannot carry the traffic.
 func leftOut(est map[string]Estimate, req string, relational bool) []string {
 	var out []string
-	for _, a := range Arches {
+	for _, a := range deploy.Computes {
 		e := est[a]
 		if e.Carries() {
 			continue
 		}
 		lead := archNames[a]
-		if a == ArchEC2 && relational {
+		if a == deploy.EC2 && relational {
 			lead = "Relational needs point to " + lead + ", but it"
 		}
 		out = append(out, fmt.Sprintf("%s cannot carry %s at this sizing: %s.", lead, req, strings.Join(e.CannotCarry, "; ")))

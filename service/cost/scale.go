@@ -3,6 +3,8 @@ package cost
 import (
 	"math"
 	"strconv"
+
+	"github.com/progresskit/progresskit/service/deploy"
 )
 
 // Scale is where an architecture's money goes as traffic grows: its cost
@@ -45,9 +47,9 @@ func (m *Model) ScaleOf(e Estimate, t Traffic, s Deployment) Scale {
 		sc.NextStepAtRequests = math.Round(n * capacity * m.Hours * 3600)
 	}
 	switch e.Arch {
-	case ArchFargate:
+	case deploy.Fargate:
 		step("Fargate task", float64(s.FargateCPU)/1024, s.FargateMinTasks, s.FargateMaxTasks)
-	case ArchEC2:
+	case deploy.EC2:
 		step("EC2 instance", ec2VCPUs[s.EC2InstanceType], s.EC2MinInstances, s.EC2MaxInstances)
 		m.databaseScale(&sc, s.RDSInstanceClass, t)
 	}

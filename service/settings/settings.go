@@ -80,25 +80,3 @@ const (
 	MetricDimensionFunction = "FunctionName"
 	MetricDimensionVersion  = "Version"
 )
-
-// The stores a deployment keeps progress in, named as their URLs' schemes.
-const (
-	StoreDynamoDB = "dynamodb"
-	StorePostgres = "postgres"
-)
-
-// Stores lists the deployments' stores.
-var Stores = []string{StoreDynamoDB, StorePostgres}
-
-// OnlyStore is the build tags that leave every store's client out of a
-// binary but store's (service/store/storeurl has a file per store behind
-// them): a deployed binary links only the store it serves.
-func OnlyStore(store string) []string {
-	tags := []string{"nosqlite"}
-	for _, s := range Stores {
-		if s != store {
-			tags = append(tags, "no"+s)
-		}
-	}
-	return tags
-}

@@ -12,6 +12,7 @@ import (
 
 	"github.com/progresskit/progresskit/cdk/config"
 	"github.com/progresskit/progresskit/service/cost"
+	"github.com/progresskit/progresskit/service/deploy"
 	"github.com/progresskit/progresskit/service/internal/envflag"
 )
 
@@ -154,7 +155,7 @@ func runCostBreakeven(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	cross := m.Crossover(cost.ArchLambda, cost.ArchFargate, t, s, cost.SearchLo, cost.SearchHi)
+	cross := m.Crossover(deploy.Lambda, deploy.Fargate, t, s, cost.SearchLo, cost.SearchHi)
 	if *c.format == "json" {
 		return writeJSON(stdout, struct {
 			cost.BreakEven

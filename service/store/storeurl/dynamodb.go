@@ -5,12 +5,13 @@ package storeurl
 import (
 	"context"
 
+	"github.com/progresskit/progresskit/service/deploy"
 	"github.com/progresskit/progresskit/service/store"
 	"github.com/progresskit/progresskit/service/store/dynamostore"
 )
 
 func init() {
-	register(driver{schemes: []string{"dynamodb"}, form: "dynamodb://TABLE?region=R[&endpoint=URL]",
+	register(driver{schemes: []string{deploy.DynamoDB}, form: "dynamodb://TABLE?region=R[&endpoint=URL]",
 		open: func(ctx context.Context, _, rawURL string, o Options) (store.Store, error) {
 			opts, err := dynamostore.ParseURL(rawURL)
 			if err != nil {

@@ -7,14 +7,14 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/progresskit/progresskit/service/settings"
+	"github.com/progresskit/progresskit/service/deploy"
 )
 
 // Each store's driver file is left out by exactly the tag that
-// settings.OnlyStore names for it, so a deployed binary built for one
+// deploy.OnlyStore names for it, so a deployed binary built for one
 // store links that store's client alone.
 func TestEachDriverFileHasItsStoresTag(t *testing.T) {
-	for _, store := range append(slices.Clone(settings.Stores), "sqlite") {
+	for _, store := range append(slices.Clone(deploy.Stores), "sqlite") {
 		src, err := os.ReadFile(store + ".go")
 		if err != nil {
 			t.Fatalf("no driver file for store %s: %v", store, err)
@@ -23,8 +23,8 @@ func TestEachDriverFileHasItsStoresTag(t *testing.T) {
 			t.Errorf("%s.go starts %q, want //go:build !no%s", store, first, store)
 		}
 	}
-	for _, store := range settings.Stores {
-		tags := settings.OnlyStore(store)
+	for _, store := range deploy.Stores {
+		tags := deploy.OnlyStore(store)
 		if slices.Contains(tags, "no"+store) || !slices.Contains(tags, "nosqlite") {
 			t.Errorf("OnlyStore(%s) = %v", store, tags)
 		}
