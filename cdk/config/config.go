@@ -33,22 +33,13 @@ var LambdaDeployments = []string{
 	"LINEAR_10PERCENT_EVERY_1MINUTE", "LINEAR_10PERCENT_EVERY_2MINUTES", "LINEAR_10PERCENT_EVERY_3MINUTES", "LINEAR_10PERCENT_EVERY_10MINUTES",
 }
 
-// EC2InstanceTypes are the types sizing.ec2InstanceType may name: Graviton
-// only, since the server binary is arm64. RDSInstanceClasses are the
-// classes sizing.rdsInstanceClass may name. Each has a price in every region
-// of the cost catalogue; a test keeps the two in step.
-var (
-	EC2InstanceTypes = []string{
-		"t4g.nano", "t4g.micro", "t4g.small", "t4g.medium", "t4g.large", "t4g.xlarge",
-		"m6g.large", "m6g.xlarge", "m6g.2xlarge", "m7g.large", "m7g.xlarge", "m7g.2xlarge",
-		"c7g.large", "c7g.xlarge", "c7g.2xlarge",
-	}
-	RDSInstanceClasses = []string{
-		"db.t3.micro", "db.t3.small", "db.t3.medium", "db.t3.large",
-		"db.t4g.micro", "db.t4g.small", "db.t4g.medium", "db.t4g.large",
-		"db.m6g.large", "db.m6g.xlarge", "db.m6g.2xlarge", "db.m7g.large", "db.m7g.xlarge", "db.m7g.2xlarge",
-	}
-)
+// EC2InstanceTypes are the types sizing.ec2InstanceType may name: the cost
+// catalogue's Graviton (arm64) types, since the server binary is arm64.
+func EC2InstanceTypes() []string { return cost.Catalogue().Arm64EC2Types() }
+
+// RDSInstanceClasses are the classes sizing.rdsInstanceClass may name:
+// those the cost catalogue describes.
+func RDSInstanceClasses() []string { return cost.Catalogue().RDSClassNames() }
 
 // Settings are one environment's settings in cdk.json.
 type Settings struct {
@@ -241,15 +232,15 @@ func (s Settings) Validate() error {
 	}
 	inRange("fargateMinTasks", z.FargateMinTasks, 1, 100)
 	inRange("fargateMaxTasks", z.FargateMaxTasks, max(z.FargateMinTasks, 1), 100)
-	if !slices.Contains(EC2InstanceTypes, z.EC2InstanceType) {
+	if types := EC2InstanceTypes(); !slices.Contains(types, z.EC2InstanceType) {
 		bad("sizing.ec2InstanceType", "%q is not a Graviton (arm64) instance type progresskit prices; nearest: %s", z.EC2InstanceType,
-			strings.Join(cost.Nearest(z.EC2InstanceType, EC2InstanceTypes), ", "))
+			strings.Join(cost.Nearest(z.EC2InstanceType, types), ", "))
 	}
 	inRange("ec2MinInstances", z.EC2MinInstances, 1, 50)
 	inRange("ec2MaxInstances", z.EC2MaxInstances, max(z.EC2MinInstances, 1), 50)
-	if !slices.Contains(RDSInstanceClasses, z.RDSInstanceClass) {
+	if classes := RDSInstanceClasses(); !slices.Contains(classes, z.RDSInstanceClass) {
 		bad("sizing.rdsInstanceClass", "%q is not an RDS class progresskit prices; nearest: %s", z.RDSInstanceClass,
-			strings.Join(cost.Nearest(z.RDSInstanceClass, RDSInstanceClasses), ", "))
+			strings.Join(cost.Nearest(z.RDSInstanceClass, classes), ", "))
 	}
 	inRange("rdsStorageGiB", z.RDSStorageGiB, 20, 65536)
 	inRange("rdsBackupDays", z.RDSBackupDays, 1, 35)

@@ -87,6 +87,8 @@ func TestMalformedSettingsStopSynthesis(t *testing.T) {
 		"bad email":           {func(e map[string]any) { e["alarmEmail"] = "oncall" }, "alarmEmail"},
 		"bad retention":       {func(e map[string]any) { e["logRetentionDays"] = 10 }, "retention"},
 		"x86 instance":        {func(e map[string]any) { sizing(e)["ec2InstanceType"] = "t3.small" }, "Graviton"},
+		"misspelt instance":   {func(e map[string]any) { sizing(e)["ec2InstanceType"] = "t4g.smal" }, "nearest: t4g.small"},
+		"misspelt class":      {func(e map[string]any) { sizing(e)["rdsInstanceClass"] = "db.t4g.mcro" }, "nearest: db.t4g.micro"},
 		"fargate mismatch":    {func(e map[string]any) { sizing(e)["fargateMemoryMiB"] = 8192 }, "fargateMemoryMiB"},
 		"lambda memory":       {func(e map[string]any) { sizing(e)["lambdaMemoryMB"] = 64 }, "lambdaMemoryMB"},
 		"domain without cert": {func(e map[string]any) { e["domainName"] = "progress.example.com" }, "certificateArn"},
@@ -113,21 +115,31 @@ func TestMalformedSettingsStopSynthesis(t *testing.T) {
 	}
 }
 
-// Every class cdk.json may name has a price in every region the cost
-// catalogue covers, so a valid config never meets "no price".
-func TestEveryValidClassHasAPriceInEveryRegion(t *testing.T) {
+// What cdk.json may name is derived from the cost catalogue: its arm64
+// types and its RDS classes, each with a price in every region, so a valid
+// config never meets "no price".
+func TestValidClassesComeFromTheCatalogue(t *testing.T) {
 	tbl, err := cost.LoadTable()
 	if err != nil {
 		t.Fatal(err)
 	}
+	types, classes := EC2InstanceTypes(), RDSInstanceClasses()
+	if !slices.Contains(types, "t4g.small") || slices.Contains(types, "t3.small") || !slices.Contains(classes, "db.t3.micro") {
+		t.Errorf("EC2 types %v, RDS classes %v", types, classes)
+	}
+	for _, it := range types {
+		if !tbl.EC2InstanceTypes[it].Arm64 {
+			t.Errorf("EC2 type %s is not arm64", it)
+		}
+	}
 	for _, region := range tbl.RegionNames() {
 		p, _ := tbl.Region(region)
-		for _, c := range RDSInstanceClasses {
+		for _, c := range classes {
 			if !slices.Contains(p.RDSClasses(), c) {
 				t.Errorf("%s: RDS class %s has no price", region, c)
 			}
 		}
-		for _, c := range EC2InstanceTypes {
+		for _, c := range types {
 			if !slices.Contains(p.EC2Types(), c) {
 				t.Errorf("%s: EC2 type %s has no price", region, c)
 			}

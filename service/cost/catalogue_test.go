@@ -1,6 +1,7 @@
 package cost
 
 import (
+	"slices"
 	"strings"
 	"testing"
 )
@@ -76,21 +77,39 @@ func TestUnknownNamesSuggestTheNearest(t *testing.T) {
 	}
 }
 
-// Every priced EC2 type has a vCPU count and every RDS class a capacity,
-// so any of them can be estimated and stepped.
-func TestEveryPricedEC2TypeHasVCPUs(t *testing.T) {
+// The catalogue describes each class once and prices it in every region,
+// so any class can be estimated and stepped, and a class cdk.json may name
+// never meets "no price".
+func TestCatalogueDescribesWhatItPrices(t *testing.T) {
 	tbl, _ := LoadTable()
+	for name, it := range tbl.EC2InstanceTypes {
+		if it.VCPUs <= 0 {
+			t.Errorf("EC2 %s: %+v", name, it)
+		}
+	}
+	for name, c := range tbl.RDSInstanceClasses {
+		if c.VCPUs <= 0 || c.Baseline <= 0 || c.Baseline > 1 {
+			t.Errorf("RDS %s: %+v", name, c)
+		}
+	}
 	for _, r := range tbl.RegionNames() {
 		p, _ := tbl.Region(r)
-		for _, it := range p.EC2Types() {
-			if ec2VCPUs[it] <= 0 {
-				t.Errorf("%s: %s has no vCPU count", r, it)
-			}
+		if got, want := p.EC2Types(), keys(tbl.EC2InstanceTypes); !slices.Equal(got, want) {
+			t.Errorf("%s prices EC2 types %v, the catalogue describes %v", r, got, want)
 		}
-		for _, c := range p.RDSClasses() {
-			if cpu := rdsCPUs[c]; cpu.VCPUs <= 0 || cpu.Baseline <= 0 || cpu.Baseline > 1 {
-				t.Errorf("%s: %s has no capacity figure: %+v", r, c, cpu)
-			}
+		if got, want := p.RDSClasses(), tbl.RDSClassNames(); !slices.Equal(got, want) {
+			t.Errorf("%s prices RDS classes %v, the catalogue describes %v", r, got, want)
 		}
+	}
+}
+
+// A deployment runs arm64 only: the Graviton types, never t3.
+func TestArm64EC2Types(t *testing.T) {
+	got := Catalogue().Arm64EC2Types()
+	if !slices.Contains(got, "t4g.small") || !slices.Contains(got, "c7g.2xlarge") || slices.Contains(got, "t3.small") {
+		t.Errorf("arm64 types %v", got)
+	}
+	if len(got) != 15 {
+		t.Errorf("%d arm64 types, want t4g nano to xlarge and m6g, m7g, c7g large to 2xlarge: %v", len(got), got)
 	}
 }

@@ -19,27 +19,11 @@ const (
 	statementsPerRead                  = 1.0
 )
 
-// rdsCPU is an RDS class's vCPUs and the share of them it can use all the
-// time: burstable classes (db.t3, db.t4g) run at a baseline and spend
-// credits above it, so their sustained capacity is the baseline, as AWS
-// publishes it per size. A test keeps this complete for the catalogue.
-type rdsCPU struct {
-	VCPUs    float64
-	Baseline float64 // 1 for fixed-performance classes
-}
-
-var rdsCPUs = map[string]rdsCPU{
-	"db.t3.micro": {2, 0.10}, "db.t3.small": {2, 0.20}, "db.t3.medium": {2, 0.20}, "db.t3.large": {2, 0.30},
-	"db.t4g.micro": {2, 0.10}, "db.t4g.small": {2, 0.20}, "db.t4g.medium": {2, 0.20}, "db.t4g.large": {2, 0.30},
-	"db.m6g.large": {2, 1}, "db.m6g.xlarge": {4, 1}, "db.m6g.2xlarge": {8, 1},
-	"db.m7g.large": {2, 1}, "db.m7g.xlarge": {4, 1}, "db.m7g.2xlarge": {8, 1},
-}
-
 // databaseRequestsPerSecond is the requests a second class sustains at
-// the scaling target, at the traffic's write ratio; 0 for an unknown
-// class.
-func databaseRequestsPerSecond(class string, writeRatio float64) float64 {
-	c, ok := rdsCPUs[class]
+// the scaling target, at the traffic's write ratio; 0 for a class the
+// catalogue does not describe.
+func (m *Model) databaseRequestsPerSecond(class string, writeRatio float64) float64 {
+	c, ok := m.RDSClasses[class]
 	if !ok {
 		return 0
 	}
@@ -56,7 +40,7 @@ type rdsOption struct {
 // databaseCapacity is the monthly requests class sustains at the scaling
 // target at writeRatio; 0 for a class with no capacity figure.
 func (m *Model) databaseCapacity(class string, writeRatio float64) float64 {
-	return math.Round(databaseRequestsPerSecond(class, writeRatio) * m.Hours * 3600)
+	return math.Round(m.databaseRequestsPerSecond(class, writeRatio) * m.Hours * 3600)
 }
 
 // cheapestClass is the cheapest priced class whose capacity passes ok (ties

@@ -38,16 +38,6 @@ const (
 	bytesPerGB               = 1e9
 )
 
-// vCPUs of the EC2 types the price table covers (a test keeps them
-// complete).
-var ec2VCPUs = map[string]float64{
-	"t3.nano": 2, "t3.micro": 2, "t3.small": 2, "t3.medium": 2, "t3.large": 2, "t3.xlarge": 4,
-	"t4g.nano": 2, "t4g.micro": 2, "t4g.small": 2, "t4g.medium": 2, "t4g.large": 2, "t4g.xlarge": 4,
-	"m6g.large": 2, "m6g.xlarge": 4, "m6g.2xlarge": 8,
-	"m7g.large": 2, "m7g.xlarge": 4, "m7g.2xlarge": 8,
-	"c7g.large": 2, "c7g.xlarge": 4, "c7g.2xlarge": 8,
-}
-
 // Traffic is an environment's "traffic" in cdk.json: the load it
 // expects, which only the cost model reads.
 type Traffic struct {
@@ -136,6 +126,9 @@ type Model struct {
 	// Pricing applies reserved instances or a savings plan; the zero value
 	// is on demand.
 	Pricing Pricing
+	// EC2Types and RDSClasses are the catalogue's capacity figures.
+	EC2Types   map[string]EC2Type
+	RDSClasses map[string]RDSClass
 }
 
 // NewModel reads the embedded table for region.
@@ -152,7 +145,7 @@ func NewModelWith(region, pricesFile string) (*Model, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Model{Region: region, P: p, Hours: t.HoursPerMonth, Pricing: OnDemand}, nil
+	return &Model{Region: region, P: p, Hours: t.HoursPerMonth, Pricing: OnDemand, EC2Types: t.EC2InstanceTypes, RDSClasses: t.RDSInstanceClasses}, nil
 }
 
 func (m *Model) avgRPS(t Traffic) float64 { return t.MonthlyRequests / (m.Hours * 3600) }
@@ -258,11 +251,11 @@ func (m *Model) EC2(t Traffic, s Deployment) (Estimate, error) {
 	if _, err := m.P.rdsHour(s.RDSInstanceClass); err != nil {
 		return e, err
 	}
-	vcpus, ok := ec2VCPUs[s.EC2InstanceType]
+	it, ok := m.EC2Types[s.EC2InstanceType]
 	if !ok {
-		return e, fmt.Errorf("no vCPU count for %q", s.EC2InstanceType)
+		return e, fmt.Errorf("no vCPU count for %q: the catalogue's ec2InstanceTypes does not describe it", s.EC2InstanceType)
 	}
-	n := m.instances(&e, t, vcpus, s.EC2MinInstances, s.EC2MaxInstances, "instances")
+	n := m.instances(&e, t, it.VCPUs, s.EC2MinInstances, s.EC2MaxInstances, "instances")
 	e.add(CatCompute, "EC2 instances", n*m.Hours*hour, "%.3g × %s × %.0f h × $%.4f", n, s.EC2InstanceType, m.Hours, hour)
 	m.alb(&e, t)
 	azs := 1.0

@@ -7,6 +7,7 @@ import (
 	"reflect"
 	"sort"
 	"strings"
+	"sync"
 )
 
 //go:embed prices.json
@@ -52,11 +53,32 @@ type Prices struct {
 	EC2InstanceHour    map[string]Price `json:"ec2InstanceHour"`
 }
 
-// Table is the whole price table.
+// EC2Type is what the catalogue knows of an EC2 instance type besides its
+// price.
+type EC2Type struct {
+	VCPUs float64 `json:"vCPUs"`
+	// Arm64 marks a Graviton type, the only kind a deployment may run:
+	// the server is built for arm64.
+	Arm64 bool `json:"arm64"`
+}
+
+// RDSClass is what the catalogue knows of an RDS class besides its price:
+// its vCPUs and the share of them it can use all the time. Burstable
+// classes (db.t3, db.t4g) run at a baseline and spend credits above it, so
+// their sustained capacity is the baseline, as AWS publishes it per size.
+type RDSClass struct {
+	VCPUs    float64 `json:"vCPUs"`
+	Baseline float64 `json:"baseline"` // 1 for fixed-performance classes
+}
+
+// Table is the whole catalogue: the classes it describes, and each
+// region's prices.
 type Table struct {
-	Comment       string            `json:"_comment,omitempty"`
-	HoursPerMonth float64           `json:"hoursPerMonth"`
-	Regions       map[string]Prices `json:"regions"`
+	Comment            string              `json:"_comment,omitempty"`
+	HoursPerMonth      float64             `json:"hoursPerMonth"`
+	EC2InstanceTypes   map[string]EC2Type  `json:"ec2InstanceTypes"`
+	RDSInstanceClasses map[string]RDSClass `json:"rdsInstanceClasses"`
+	Regions            map[string]Prices   `json:"regions"`
 }
 
 // LoadTable reads the embedded price table.
@@ -67,6 +89,35 @@ func LoadTable() (*Table, error) {
 	}
 	return &t, nil
 }
+
+var catalogue = sync.OnceValues(LoadTable)
+
+// Catalogue is the embedded table, read once and shared, so callers must
+// not change it (LoadTable gives one of their own). It is what cdk.json may
+// name: its tests keep it readable, so an error here is a broken build.
+func Catalogue() *Table {
+	t, err := catalogue()
+	if err != nil {
+		panic(err)
+	}
+	return t
+}
+
+// Arm64EC2Types lists the arm64 (Graviton) types the table describes, by
+// name: those a deployment may run.
+func (t *Table) Arm64EC2Types() []string {
+	var out []string
+	for name, it := range t.EC2InstanceTypes {
+		if it.Arm64 {
+			out = append(out, name)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// RDSClassNames lists the RDS classes the table describes, by name.
+func (t *Table) RDSClassNames() []string { return keys(t.RDSInstanceClasses) }
 
 // LoadTableWith reads the embedded table and, when pricesFile is set,
 // overlays it: a JSON file in the table's own schema whose figures replace
@@ -136,7 +187,7 @@ func (p Prices) ec2Hour(itype string) (float64, error) {
 	return v.USD, nil
 }
 
-func keys(m map[string]Price) []string {
+func keys[V any](m map[string]V) []string {
 	out := make([]string, 0, len(m))
 	for k := range m {
 		out = append(out, k)

@@ -89,6 +89,33 @@ func TestOwnPricesOverrideOneFigure(t *testing.T) {
 	}
 }
 
+// A prices file may bring a class the catalogue lacks: described once,
+// beside the catalogue's classes, and priced in its regions.
+func TestOwnPricesDescribeANewClass(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "prices.json")
+	os.WriteFile(file, []byte(`{"ec2InstanceTypes":{"m8g.large":{"vCPUs":2,"arm64":true}},`+
+		`"regions":{"us-east-1":{"ec2InstanceHour":{"m8g.large":{"usd":0.09}}}}}`), 0o644)
+	m, err := NewModelWith("us-east-1", file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := oneSmall
+	s.EC2InstanceType = "m8g.large"
+	e, err := m.EC2(quiet, s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	near(t, "one m8g.large: 730 × $0.09", item(t, e, "EC2 instances"), 65.7)
+	if _, ok := m.EC2Types["t4g.small"]; !ok {
+		t.Error("the catalogue's own types are lost")
+	}
+	os.WriteFile(file, []byte(`{"regions":{"us-east-1":{"ec2InstanceHour":{"m8g.large":{"usd":0.09}}}}}`), 0o644)
+	m, _ = NewModelWith("us-east-1", file)
+	if _, err := m.EC2(quiet, s); err == nil || !strings.Contains(err.Error(), "ec2InstanceTypes does not describe it") {
+		t.Errorf("a priced type without its vCPUs: %v", err)
+	}
+}
+
 // A figure from a prices file says it came from that file: a usd alone
 // does not inherit the catalogue's source, date or verified flag.
 func TestOwnPricesSayTheyCameFromTheFile(t *testing.T) {

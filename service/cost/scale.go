@@ -50,7 +50,7 @@ func (m *Model) ScaleOf(e Estimate, t Traffic, s Deployment) Scale {
 	case deploy.Fargate:
 		step("Fargate task", float64(s.FargateCPU)/1024, s.FargateMinTasks, s.FargateMaxTasks)
 	case deploy.EC2:
-		step("EC2 instance", ec2VCPUs[s.EC2InstanceType], s.EC2MinInstances, s.EC2MaxInstances)
+		step("EC2 instance", m.EC2Types[s.EC2InstanceType].VCPUs, s.EC2MinInstances, s.EC2MaxInstances)
 		m.databaseScale(&sc, s.RDSInstanceClass, t)
 	}
 	return sc
