@@ -12,7 +12,7 @@ import (
 	"github.com/golang-jwt/jwt/v5"
 
 	"github.com/progresskit/progresskit/internal/testenv"
-	"github.com/progresskit/progresskit/service/api"
+	"github.com/progresskit/progresskit/service/api/routes"
 	"github.com/progresskit/progresskit/service/auth"
 	"github.com/progresskit/progresskit/service/settings"
 )
@@ -21,18 +21,16 @@ import (
 // needs a token, on learner user's data.
 func protectedRequests(user string) []struct{ method, path, body string } {
 	var out []struct{ method, path, body string }
-	for _, rt := range api.Routes() {
+	for _, rt := range routes.All {
 		if rt.Public {
 			continue
 		}
 		path := strings.NewReplacer("{userId}", user, "{courseId}", "c1").Replace(rt.Pattern)
-		for _, m := range rt.Methods {
-			body := ""
-			if m == http.MethodPost {
-				body = `{"events":[{"id":"m1","lessonId":"l1","type":"complete","occurredAt":"` + time.Now().UTC().Format(time.RFC3339) + `","device":"web"}]}`
-			}
-			out = append(out, struct{ method, path, body string }{m, path, body})
+		body := ""
+		if rt.Method == http.MethodPost {
+			body = `{"events":[{"id":"m1","lessonId":"l1","type":"complete","occurredAt":"` + time.Now().UTC().Format(time.RFC3339) + `","device":"web"}]}`
 		}
+		out = append(out, struct{ method, path, body string }{rt.Method, path, body})
 	}
 	return out
 }

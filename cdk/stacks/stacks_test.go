@@ -16,9 +16,8 @@ import (
 	"github.com/progresskit/progresskit/cdk/config"
 	"github.com/progresskit/progresskit/cdk/stacks"
 	"github.com/progresskit/progresskit/constructs/assets"
-	"github.com/progresskit/progresskit/constructs/lambdaservice"
 	"github.com/progresskit/progresskit/constructs/table"
-	"github.com/progresskit/progresskit/service/api"
+	"github.com/progresskit/progresskit/service/api/routes"
 	"github.com/progresskit/progresskit/service/deploy"
 	"github.com/progresskit/progresskit/service/settings"
 	"github.com/progresskit/progresskit/service/store/dynamoschema"
@@ -230,15 +229,14 @@ func TestLambdaStack(t *testing.T) {
 				tpl.HasResourceProperties(jsii.String("AWS::ApiGatewayV2::Api"), map[string]any{"ProtocolType": "HTTP"})
 				tpl.HasResourceProperties(jsii.String("AWS::ApiGatewayV2::Authorizer"), map[string]any{"AuthorizerType": "JWT"})
 			})
-			routes := resources(tpl, "AWS::ApiGatewayV2::Route")
 			got := map[string]string{}
-			for _, r := range routes {
+			for _, r := range resources(tpl, "AWS::ApiGatewayV2::Route") {
 				p := props(r)
 				auth, _ := p["AuthorizationType"].(string)
 				got[p["RouteKey"].(string)] = auth
 			}
-			for _, rt := range lambdaservice.Routes {
-				key := string(rt.Method) + " " + rt.Path
+			for _, rt := range routes.All {
+				key := rt.Method + " " + rt.Pattern
 				wantAuth := "JWT"
 				if rt.Public {
 					wantAuth = "NONE"
@@ -247,8 +245,8 @@ func TestLambdaStack(t *testing.T) {
 					t.Errorf("route %s auth %q, want %s", key, got[key], wantAuth)
 				}
 			}
-			if len(got) != len(lambdaservice.Routes) {
-				t.Errorf("%d routes, want %d: %v", len(got), len(lambdaservice.Routes), got)
+			if len(got) != len(routes.All) {
+				t.Errorf("%d routes, want %d: %v", len(got), len(routes.All), got)
 			}
 			check(t, "stage with access logs and throttling", func() {
 				tpl.HasResourceProperties(jsii.String("AWS::ApiGatewayV2::Stage"), map[string]any{
@@ -287,25 +285,6 @@ func TestLambdaStack(t *testing.T) {
 				t.Errorf("alarm email %q but %d subscriptions", s.AlarmEmail, len(subs))
 			}
 		})
-	}
-}
-
-// The routes API Gateway exposes are the routes the service serves.
-func TestLambdaRoutesMatchTheService(t *testing.T) {
-	var served []string
-	for _, r := range api.Routes() {
-		for _, m := range r.Methods {
-			served = append(served, m+" "+r.Pattern)
-		}
-	}
-	var deployed []string
-	for _, r := range lambdaservice.Routes {
-		deployed = append(deployed, string(r.Method)+" "+r.Path)
-	}
-	slices.Sort(served)
-	slices.Sort(deployed)
-	if !slices.Equal(served, deployed) {
-		t.Fatalf("API Gateway routes %v, service routes %v", deployed, served)
 	}
 }
 

@@ -30,6 +30,7 @@ import (
 	"github.com/progresskit/progresskit/constructs/identity"
 	"github.com/progresskit/progresskit/constructs/observability"
 	"github.com/progresskit/progresskit/constructs/table"
+	"github.com/progresskit/progresskit/service/api/routes"
 	"github.com/progresskit/progresskit/service/deploy"
 	"github.com/progresskit/progresskit/service/settings"
 )
@@ -45,23 +46,6 @@ const (
 // AliasName is the alias API Gateway invokes; CodeDeploy moves it from
 // one published version to the next.
 const AliasName = "live"
-
-// Route is one API route and whether it needs a token.
-type Route struct {
-	Method awsapigatewayv2.HttpMethod
-	Path   string
-	Public bool
-}
-
-// Routes mirror service/api/openapi.yaml; a test keeps them equal.
-var Routes = []Route{
-	{awsapigatewayv2.HttpMethod_GET, settings.HealthPath, true},
-	{awsapigatewayv2.HttpMethod_GET, settings.ReadyPath, true},
-	{awsapigatewayv2.HttpMethod_GET, "/v1/users/{userId}/courses", false},
-	{awsapigatewayv2.HttpMethod_GET, "/v1/users/{userId}/courses/{courseId}", false},
-	{awsapigatewayv2.HttpMethod_DELETE, "/v1/users/{userId}/courses/{courseId}", false},
-	{awsapigatewayv2.HttpMethod_POST, "/v1/users/{userId}/courses/{courseId}/events", false},
-}
 
 // Props configure the variant. Table and Identity are required.
 type Props struct {
@@ -202,9 +186,9 @@ func New(scope constructs.Construct, id string, props *Props) *LambdaService {
 	})
 	authorizer := awsapigatewayv2authorizers.NewHttpJwtAuthorizer(jsii.String("JwtAuthorizer"), props.Identity.Issuer,
 		&awsapigatewayv2authorizers.HttpJwtAuthorizerProps{JwtAudience: &props.Identity.Audiences})
-	for _, r := range Routes {
+	for _, r := range routes.All {
 		opts := &awsapigatewayv2.AddRoutesOptions{
-			Path: jsii.String(r.Path), Methods: &[]awsapigatewayv2.HttpMethod{r.Method}, Integration: integration,
+			Path: jsii.String(r.Pattern), Methods: &[]awsapigatewayv2.HttpMethod{awsapigatewayv2.HttpMethod(r.Method)}, Integration: integration,
 		}
 		if !r.Public {
 			opts.Authorizer = authorizer

@@ -1,7 +1,9 @@
 package api
 
 import (
+	"fmt"
 	"log/slog"
+	"maps"
 	"math"
 	"net/http"
 	"slices"
@@ -9,9 +11,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/progresskit/progresskit/service/api/routes"
 	"github.com/progresskit/progresskit/service/auth"
 	"github.com/progresskit/progresskit/service/ratelimit"
-	"github.com/progresskit/progresskit/service/settings"
 	"github.com/progresskit/progresskit/service/store"
 )
 
@@ -44,14 +46,6 @@ type handler struct {
 	faultHeader string
 }
 
-// Route is one path of the API and the methods it answers.
-type Route struct {
-	Pattern string
-	Methods []string
-	Public  bool // served without a token
-	serve   map[string]http.HandlerFunc
-}
-
 // New returns the API's HTTP handler over s, authenticating with a.
 func New(s store.Store, a auth.Authenticator, opts ...Option) http.Handler {
 	h := &handler{store: s, auth: a, log: slog.Default(), now: time.Now}
@@ -59,8 +53,8 @@ func New(s store.Store, a auth.Authenticator, opts ...Option) http.Handler {
 		o(h)
 	}
 	mux := http.NewServeMux()
-	for _, rt := range h.routes() {
-		mux.Handle(rt.Pattern, h.dispatch(rt))
+	for pattern, ops := range h.operations() {
+		mux.Handle(pattern, h.dispatch(ops))
 	}
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, http.StatusNotFound, CodeNotFound, "no such route: see the API reference for the paths under /v1")
@@ -68,48 +62,62 @@ func New(s store.Store, a auth.Authenticator, opts ...Option) http.Handler {
 	return observe(h.log, h.wrapFaults(mux))
 }
 
-// Routes lists the API's routes, for documentation checks.
-func Routes() []Route { return (&handler{}).routes() }
+// operation is a route of the table with the handler that serves it.
+type operation struct {
+	routes.Route
+	serve http.HandlerFunc
+}
 
-func (h *handler) routes() []Route {
-	rts := []Route{
-		{Pattern: settings.HealthPath, Public: true, serve: map[string]http.HandlerFunc{http.MethodGet: h.healthz}},
-		{Pattern: settings.ReadyPath, Public: true, serve: map[string]http.HandlerFunc{http.MethodGet: h.readyz}},
-		{Pattern: "/v1/users/{userId}/courses", serve: map[string]http.HandlerFunc{http.MethodGet: h.listCourses}},
-		{Pattern: "/v1/users/{userId}/courses/{courseId}", serve: map[string]http.HandlerFunc{
-			http.MethodGet: h.getCourse, http.MethodDelete: h.resetCourse}},
-		{Pattern: "/v1/users/{userId}/courses/{courseId}/events", serve: map[string]http.HandlerFunc{http.MethodPost: h.postEvents}},
+// operations attaches a handler to every route of the table, by path and
+// then method. A route without a handler, or a handler without a route,
+// is a programming error that every test of the API meets first.
+func (h *handler) operations() map[string]map[string]operation {
+	serve := map[routes.Route]http.HandlerFunc{
+		routes.Health:      h.healthz,
+		routes.Ready:       h.readyz,
+		routes.ListCourses: h.listCourses,
+		routes.GetCourse:   h.getCourse,
+		routes.ResetCourse: h.resetCourse,
+		routes.PostEvents:  h.postEvents,
 	}
-	for i := range rts {
-		for m := range rts[i].serve {
-			rts[i].Methods = append(rts[i].Methods, m)
+	if len(serve) != len(routes.All) {
+		panic(fmt.Sprintf("api: %d handlers for %d routes", len(serve), len(routes.All)))
+	}
+	byPath := map[string]map[string]operation{}
+	for _, rt := range routes.All {
+		f, ok := serve[rt]
+		if !ok {
+			panic("api: no handler for " + rt.Method + " " + rt.Pattern)
 		}
-		slices.Sort(rts[i].Methods)
+		if byPath[rt.Pattern] == nil {
+			byPath[rt.Pattern] = map[string]operation{}
+		}
+		byPath[rt.Pattern][rt.Method] = operation{Route: rt, serve: f}
 	}
-	return rts
+	return byPath
 }
 
 // dispatch answers a wrong method with a JSON 405 (the mux's own is plain
 // text) and authenticates every non-public route before its handler runs.
-func (h *handler) dispatch(rt Route) http.Handler {
-	allow := strings.Join(rt.Methods, ", ")
+func (h *handler) dispatch(ops map[string]operation) http.Handler {
+	allow := strings.Join(slices.Sorted(maps.Keys(ops)), ", ")
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		serve, ok := rt.serve[r.Method]
+		op, ok := ops[r.Method]
 		if !ok {
 			w.Header().Set("Allow", allow)
 			writeError(w, r, http.StatusMethodNotAllowed, CodeMethodNotAllowed, r.Method+" is not allowed here; allowed: "+allow)
 			return
 		}
-		if !rt.Public && !h.authorize(w, r) {
+		if !op.Public && !h.authorize(w, r) {
 			return
 		}
-		if !rt.Public {
+		if !op.Public {
 			if wait := h.limiter.Allow(r.PathValue("userId")); wait > 0 {
 				w.Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(wait.Seconds()))))
 				writeError(w, r, http.StatusTooManyRequests, CodeRateLimited, "too many requests; retry after Retry-After seconds")
 				return
 			}
 		}
-		serve(w, r)
+		op.serve(w, r)
 	})
 }
