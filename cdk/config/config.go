@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"regexp"
 	"slices"
 	"sort"
@@ -25,12 +26,41 @@ const (
 // ArchAll, as -c arch, synthesizes every compute (deploy.Computes).
 const ArchAll = "all"
 
-// LambdaDeployments are the traffic shifts lambdaDeployment may name
-// (CodeDeploy's predefined Lambda configurations).
-var LambdaDeployments = []string{
-	"ALL_AT_ONCE",
-	"CANARY_10PERCENT_5MINUTES", "CANARY_10PERCENT_10MINUTES", "CANARY_10PERCENT_15MINUTES", "CANARY_10PERCENT_30MINUTES",
-	"LINEAR_10PERCENT_EVERY_1MINUTE", "LINEAR_10PERCENT_EVERY_2MINUTES", "LINEAR_10PERCENT_EVERY_3MINUTES", "LINEAR_10PERCENT_EVERY_10MINUTES",
+// lambdaDeployments are the traffic shifts lambdaDeployment may name:
+// CodeDeploy's predefined Lambda configurations, as the CDK names them,
+// each with the configuration's own name, which the stacks import it by.
+// Config holds names only, so the operator's CLI, which reads config,
+// links none of the CDK.
+var lambdaDeployments = []struct{ name, codeDeploy string }{
+	{"ALL_AT_ONCE", "CodeDeployDefault.LambdaAllAtOnce"},
+	{"CANARY_10PERCENT_5MINUTES", "CodeDeployDefault.LambdaCanary10Percent5Minutes"},
+	{"CANARY_10PERCENT_10MINUTES", "CodeDeployDefault.LambdaCanary10Percent10Minutes"},
+	{"CANARY_10PERCENT_15MINUTES", "CodeDeployDefault.LambdaCanary10Percent15Minutes"},
+	{"CANARY_10PERCENT_30MINUTES", "CodeDeployDefault.LambdaCanary10Percent30Minutes"},
+	{"LINEAR_10PERCENT_EVERY_1MINUTE", "CodeDeployDefault.LambdaLinear10PercentEvery1Minute"},
+	{"LINEAR_10PERCENT_EVERY_2MINUTES", "CodeDeployDefault.LambdaLinear10PercentEvery2Minutes"},
+	{"LINEAR_10PERCENT_EVERY_3MINUTES", "CodeDeployDefault.LambdaLinear10PercentEvery3Minutes"},
+	{"LINEAR_10PERCENT_EVERY_10MINUTES", "CodeDeployDefault.LambdaLinear10PercentEvery10Minutes"},
+}
+
+// LambdaDeployments lists the values lambdaDeployment may take.
+func LambdaDeployments() []string {
+	out := make([]string, len(lambdaDeployments))
+	for i, d := range lambdaDeployments {
+		out[i] = d.name
+	}
+	return out
+}
+
+// CodeDeployConfigName is the CodeDeploy configuration a lambdaDeployment
+// value names ("" for none).
+func CodeDeployConfigName(lambdaDeployment string) string {
+	for _, d := range lambdaDeployments {
+		if d.name == lambdaDeployment {
+			return d.codeDeploy
+		}
+	}
+	return ""
 }
 
 // EC2InstanceTypes are the types sizing.ec2InstanceType may name: the cost
@@ -59,7 +89,7 @@ type Settings struct {
 	HostedZoneID     string `json:"hostedZoneId,omitempty"`
 	LogRetentionDays int    `json:"logRetentionDays"`
 	// LambdaDeployment is how CodeDeploy shifts traffic to a new Lambda
-	// version: one of LambdaDeployments.
+	// version: one of LambdaDeployments().
 	LambdaDeployment string `json:"lambdaDeployment"`
 	// GitHubRepository ("owner/name"), when set, adds the Ci stack: a role
 	// that the repository's workflow, in the GitHub environment named like
@@ -90,8 +120,6 @@ var (
 	oidcARNRE = regexp.MustCompile(`^arn:aws[a-z-]*:iam::\d{12}:oidc-provider/token\.actions\.githubusercontent\.com$`)
 	zoneRE    = regexp.MustCompile(`^Z[A-Z0-9]{1,31}$`)
 	domainRE  = regexp.MustCompile(`^([a-z0-9]([a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,}$`)
-	// Retention periods CloudWatch Logs accepts.
-	logRetentions = []int{1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653}
 )
 
 // Select resolves the env and arch context values against the environments
@@ -199,8 +227,8 @@ func (s Settings) Validate() error {
 	if s.HostedZoneID != "" && s.DomainName == "" {
 		bad("hostedZoneId", "needs domainName: the alias record is for that name")
 	}
-	if !slices.Contains(LambdaDeployments, s.LambdaDeployment) {
-		bad("lambdaDeployment", "%q is not one of %s", s.LambdaDeployment, strings.Join(LambdaDeployments, ", "))
+	if CodeDeployConfigName(s.LambdaDeployment) == "" {
+		bad("lambdaDeployment", "%q is not one of %s", s.LambdaDeployment, strings.Join(LambdaDeployments(), ", "))
 	}
 	if s.GitHubRepository != "" && !repoRE.MatchString(s.GitHubRepository) {
 		bad("githubRepository", "%q is not a GitHub repository such as my-org/learning-platform", s.GitHubRepository)
@@ -211,8 +239,8 @@ func (s Settings) Validate() error {
 	if s.GitHubOIDCProviderARN != "" && s.GitHubRepository == "" {
 		bad("githubOidcProviderArn", "needs githubRepository: the provider is for its deploy role")
 	}
-	if !slices.Contains(logRetentions, s.LogRetentionDays) {
-		bad("logRetentionDays", "%d is not a CloudWatch Logs retention; valid: %v", s.LogRetentionDays, logRetentions)
+	if _, ok := logRetentions[s.LogRetentionDays]; !ok {
+		bad("logRetentionDays", "%d is not a CloudWatch Logs retention; valid: %v", s.LogRetentionDays, LogRetentionDays())
 	}
 	z := s.Sizing
 	inRange := func(field string, v, lo, hi int) {
@@ -272,8 +300,24 @@ func sortedKeys[V any](m map[string]V) []string {
 	return out
 }
 
+// logRetentions are the retention periods CloudWatch Logs accepts, in
+// days, each with its name in the CDK's awslogs.RetentionDays, which the
+// stacks convert it by; config holds the names only, so it links none of
+// the CDK.
+var logRetentions = map[int]string{
+	1: "ONE_DAY", 3: "THREE_DAYS", 5: "FIVE_DAYS", 7: "ONE_WEEK", 14: "TWO_WEEKS", 30: "ONE_MONTH",
+	60: "TWO_MONTHS", 90: "THREE_MONTHS", 120: "FOUR_MONTHS", 150: "FIVE_MONTHS", 180: "SIX_MONTHS",
+	365: "ONE_YEAR", 400: "THIRTEEN_MONTHS", 545: "EIGHTEEN_MONTHS", 731: "TWO_YEARS", 1096: "THREE_YEARS",
+	1827: "FIVE_YEARS", 2192: "SIX_YEARS", 2557: "SEVEN_YEARS", 2922: "EIGHT_YEARS", 3288: "NINE_YEARS",
+	3653: "TEN_YEARS",
+}
+
 // LogRetentionDays lists the retention periods a setting may name.
-func LogRetentionDays() []int { return slices.Clone(logRetentions) }
+func LogRetentionDays() []int { return slices.Sorted(maps.Keys(logRetentions)) }
+
+// LogRetentionName is the CDK's name (awslogs.RetentionDays) of a
+// retention of days ("" for none).
+func LogRetentionName(days int) string { return logRetentions[days] }
 
 // What the stacks deploy beyond cdk.json's sizing follows other settings.
 // The stacks and the cost estimate both read these, so the two never

@@ -5,6 +5,7 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/awscodedeploy"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsdynamodb"
 	"github.com/aws/constructs-go/constructs/v10"
+	"github.com/aws/jsii-runtime-go"
 
 	"github.com/progresskit/progresskit/cdk/config"
 	"github.com/progresskit/progresskit/constructs/identity"
@@ -41,24 +42,15 @@ func NewLambdaStack(scope constructs.Construct, id string, props *LambdaStackPro
 		ThrottleBurst:    s.Sizing.ThrottleBurst,
 		LogRetention:     Retention(s.LogRetentionDays),
 		Domain:           domain(stack, s),
-		DeploymentConfig: LambdaDeploymentConfig(s.LambdaDeployment),
+		DeploymentConfig: LambdaDeploymentConfig(stack, s.LambdaDeployment),
 		Disposable:       !s.Production,
 	})
 	return &LambdaStack{Stack: stack, Service: svc}
 }
 
-// LambdaDeploymentConfig maps a validated lambdaDeployment to CodeDeploy's
-// configuration.
-func LambdaDeploymentConfig(name string) awscodedeploy.ILambdaDeploymentConfig {
-	return map[string]func() awscodedeploy.ILambdaDeploymentConfig{
-		"ALL_AT_ONCE":                      awscodedeploy.LambdaDeploymentConfig_ALL_AT_ONCE,
-		"CANARY_10PERCENT_5MINUTES":        awscodedeploy.LambdaDeploymentConfig_CANARY_10PERCENT_5MINUTES,
-		"CANARY_10PERCENT_10MINUTES":       awscodedeploy.LambdaDeploymentConfig_CANARY_10PERCENT_10MINUTES,
-		"CANARY_10PERCENT_15MINUTES":       awscodedeploy.LambdaDeploymentConfig_CANARY_10PERCENT_15MINUTES,
-		"CANARY_10PERCENT_30MINUTES":       awscodedeploy.LambdaDeploymentConfig_CANARY_10PERCENT_30MINUTES,
-		"LINEAR_10PERCENT_EVERY_1MINUTE":   awscodedeploy.LambdaDeploymentConfig_LINEAR_10PERCENT_EVERY_1MINUTE,
-		"LINEAR_10PERCENT_EVERY_2MINUTES":  awscodedeploy.LambdaDeploymentConfig_LINEAR_10PERCENT_EVERY_2MINUTES,
-		"LINEAR_10PERCENT_EVERY_3MINUTES":  awscodedeploy.LambdaDeploymentConfig_LINEAR_10PERCENT_EVERY_3MINUTES,
-		"LINEAR_10PERCENT_EVERY_10MINUTES": awscodedeploy.LambdaDeploymentConfig_LINEAR_10PERCENT_EVERY_10MINUTES,
-	}[name]()
+// LambdaDeploymentConfig is CodeDeploy's predefined configuration that a
+// validated lambdaDeployment names, imported by its name into scope.
+func LambdaDeploymentConfig(scope constructs.Construct, lambdaDeployment string) awscodedeploy.ILambdaDeploymentConfig {
+	return awscodedeploy.LambdaDeploymentConfig_FromLambdaDeploymentConfigName(scope, jsii.String("LambdaDeploymentConfig"),
+		jsii.String(config.CodeDeployConfigName(lambdaDeployment)))
 }

@@ -10,7 +10,9 @@ import (
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/assertions"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awscodedeploy"
 	"github.com/aws/jsii-runtime-go"
+	jsiiruntime "github.com/aws/jsii-runtime-go/runtime"
 
 	"github.com/progresskit/progresskit/cdk/config"
 	"github.com/progresskit/progresskit/cdk/stacks"
@@ -132,10 +134,16 @@ func TestLambdaRollout(t *testing.T) {
 	}
 }
 
+// Every lambdaDeployment cdk.json may name is the CDK's name of a
+// predefined configuration, and the stacks import exactly that one.
 func TestEveryLambdaDeploymentMaps(t *testing.T) {
-	for _, name := range config.LambdaDeployments {
-		if stacks.LambdaDeploymentConfig(name) == nil {
-			t.Errorf("%s maps to nothing", name)
+	for _, name := range config.LambdaDeployments() {
+		stack := awscdk.NewStack(awscdk.NewApp(nil), jsii.String("S"), nil)
+		got := stacks.LambdaDeploymentConfig(stack, name).DeploymentConfigName()
+		var predefined awscodedeploy.ILambdaDeploymentConfig
+		jsiiruntime.StaticGet("aws-cdk-lib.aws_codedeploy.LambdaDeploymentConfig", name, &predefined)
+		if got == nil || predefined == nil || *got != *predefined.DeploymentConfigName() {
+			t.Errorf("%s imports %v, the CDK's is %v", name, got, predefined)
 		}
 	}
 }

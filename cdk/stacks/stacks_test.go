@@ -11,6 +11,7 @@ import (
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/assertions"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awslogs"
 	"github.com/aws/jsii-runtime-go"
 
 	"github.com/progresskit/progresskit/cdk/config"
@@ -325,10 +326,20 @@ func TestContextErrorsListValidValues(t *testing.T) {
 	}
 }
 
+// Every retention cdk.json may name synthesizes as that many days.
 func TestEveryValidRetentionMaps(t *testing.T) {
+	stack := awscdk.NewStack(awscdk.NewApp(nil), jsii.String("S"), nil)
 	for _, days := range config.LogRetentionDays() {
-		if stacks.Retention(days) == "" {
-			t.Errorf("%d days has no CloudWatch retention", days)
+		awslogs.NewLogGroup(stack, jsii.String(fmt.Sprint(days)), &awslogs.LogGroupProps{Retention: stacks.Retention(days)})
+	}
+	got := map[float64]bool{}
+	for _, lg := range resources(assertions.Template_FromStack(stack, nil), "AWS::Logs::LogGroup") {
+		days, _ := props(lg)["RetentionInDays"].(float64)
+		got[days] = true
+	}
+	for _, days := range config.LogRetentionDays() {
+		if !got[float64(days)] {
+			t.Errorf("%d days does not synthesize as RetentionInDays %d: %v", days, days, got)
 		}
 	}
 }
