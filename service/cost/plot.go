@@ -40,7 +40,7 @@ var archTitles = map[string]string{
 func (m *Model) Plot(path string, t Traffic, s Deployment) error {
 	ext := strings.ToLower(filepath.Ext(path))
 	if ext != ".svg" && ext != ".png" {
-		return fmt.Errorf("--plot %s: use a .svg or .png file", path)
+		return fmt.Errorf("%s: use a .svg or .png file", path)
 	}
 	p := plot.New()
 	p.Title.Text = fmt.Sprintf("progresskit monthly cost, %s (write ratio %.2f, %.0f B responses)", m.Region, t.WriteRatio, t.AvgResponseBytes)

@@ -8,6 +8,7 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"strings"
 	"text/tabwriter"
 
 	"github.com/progresskit/progresskit/cdk/config"
@@ -31,17 +32,17 @@ type costFlags struct {
 func newCostFlags(name string, stderr io.Writer) *costFlags {
 	fs := newFlagSet(name, stderr)
 	c := &costFlags{fs: fs}
-	c.env = fs.String("env", config.DefaultEnv, "environment in cdk.json whose sizing and expected traffic to use")
-	c.cdkJSON = fs.String("cdk-json", defaultCDKJSON, "path of cdk.json")
-	c.region = fs.String("region", "", "price region (default: the env's region): ap-south-1, eu-west-1, eu-west-2, us-east-1, or one of --prices")
-	c.pricing = fs.String("pricing", string(cost.OnDemand), "on-demand, reserved (1-year no-upfront RDS and EC2 reserved instances) or savings-plan (1-year no-upfront Compute Savings Plan on Fargate and Lambda)")
-	c.pricesFile = fs.String("prices", "", "a JSON file in prices.json's schema whose figures replace or extend the catalogue's (your negotiated rates, another region)")
-	c.format = fs.String("format", "table", "table or json")
-	c.requests = fs.Float64("requests", -1, "requests per month (default: the env's expected traffic)")
-	c.writeRatio = fs.Float64("write-ratio", -1, "share of requests that write, 0 to 1 (default: the env's)")
-	c.respBytes = fs.Float64("response-bytes", -1, "average response size in bytes (default: the env's)")
-	c.peak = fs.Float64("peak", -1, "peak-to-average ratio (default: the env's)")
-	c.storedGB = fs.Float64("stored-gb", cost.DefaultStoredGB, "progress data held, GB")
+	c.env = fs.String(flagEnv, config.DefaultEnv, "environment in cdk.json whose sizing and expected traffic to use")
+	c.cdkJSON = fs.String(flagCDKJSON, defaultCDKJSON, "path of cdk.json")
+	c.region = fs.String(flagRegion, "", "price region (default: the env's region): "+strings.Join(cost.Catalogue().RegionNames(), ", ")+", or one of --"+flagPrices)
+	c.pricing = fs.String(flagPricing, string(cost.OnDemand), "on-demand, reserved (1-year no-upfront RDS and EC2 reserved instances) or savings-plan (1-year no-upfront Compute Savings Plan on Fargate and Lambda)")
+	c.pricesFile = fs.String(flagPrices, "", "a JSON file in prices.json's schema whose figures replace or extend the catalogue's (your negotiated rates, another region)")
+	c.format = fs.String(flagFormat, "table", "table or json")
+	c.requests = fs.Float64(flagRequests, -1, "requests per month (default: the env's expected traffic)")
+	c.writeRatio = fs.Float64(flagWriteRatio, -1, "share of requests that write, 0 to 1 (default: the env's)")
+	c.respBytes = fs.Float64(flagResponseBytes, -1, "average response size in bytes (default: the env's)")
+	c.peak = fs.Float64(flagPeak, -1, "peak-to-average ratio (default: the env's)")
+	c.storedGB = fs.Float64(flagStoredGB, cost.DefaultStoredGB, "progress data held, GB")
 	return c
 }
 
@@ -50,7 +51,7 @@ func (c *costFlags) inputs() (*cost.Model, cost.Traffic, cost.Deployment, error)
 	b, err := os.ReadFile(*c.cdkJSON)
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
-			return nil, cost.Traffic{}, cost.Deployment{}, fmt.Errorf("%s not found: run from the repository root or pass --cdk-json", *c.cdkJSON)
+			return nil, cost.Traffic{}, cost.Deployment{}, fmt.Errorf("%s not found: run from the repository root or pass --%s", *c.cdkJSON, flagCDKJSON)
 		}
 		return nil, cost.Traffic{}, cost.Deployment{}, err
 	}
@@ -72,14 +73,14 @@ func (c *costFlags) inputs() (*cost.Model, cost.Traffic, cost.Deployment, error)
 		}
 	}
 	if t.WriteRatio > 1 || t.AvgResponseBytes <= 0 || t.PeakToAverage < 1 {
-		return nil, t, s, errors.New("--write-ratio must be 0 to 1, --response-bytes positive, --peak at least 1")
+		return nil, t, s, fmt.Errorf("--%s must be 0 to 1, --%s positive, --%s at least 1", flagWriteRatio, flagResponseBytes, flagPeak)
 	}
 	region := *c.region
 	if region == "" {
 		region = sel.Settings.Region
 	}
 	if *c.format != "table" && *c.format != "json" {
-		return nil, t, s, fmt.Errorf("--format %q: use table or json", *c.format)
+		return nil, t, s, fmt.Errorf("--%s %q: use table or json", flagFormat, *c.format)
 	}
 	pricing, err := cost.ParsePricing(*c.pricing)
 	if err != nil {
@@ -105,7 +106,7 @@ func runCost(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		}
 	}
 	c := newCostFlags("cost", stderr)
-	plotFile := c.fs.String("plot", "", "also write the cost curves to FILE.svg or FILE.png")
+	plotFile := c.fs.String(flagPlot, "", "also write the cost curves to FILE.svg or FILE.png")
 	if err := c.fs.Parse(args); err != nil {
 		return err
 	}
@@ -119,7 +120,7 @@ func runCost(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	}
 	if *plotFile != "" {
 		if err := m.Plot(*plotFile, t, s); err != nil {
-			return err
+			return fmt.Errorf("--%s: %w", flagPlot, err)
 		}
 		fmt.Fprintf(stderr, "wrote %s\n", *plotFile)
 	}
@@ -139,8 +140,8 @@ func runCost(ctx context.Context, args []string, stdout, stderr io.Writer) error
 
 func runCostBreakeven(args []string, stdout, stderr io.Writer) error {
 	c := newCostFlags("cost breakeven", stderr)
-	class := c.fs.String("rds-class", "db.t3.micro", "RDS instance class")
-	lessons := c.fs.Float64("lessons", 0, fmt.Sprintf("lessons per course, which sets what a course view reads (default: the traffic's answer size over %g bytes a lesson)", cost.ViewBytesPerLesson))
+	class := c.fs.String(flagRDSClass, "db.t3.micro", "RDS instance class")
+	lessons := c.fs.Float64(flagLessons, 0, fmt.Sprintf("lessons per course, which sets what a course view reads (default: the traffic's answer size over %g bytes a lesson)", cost.ViewBytesPerLesson))
 	if err := c.fs.Parse(args); err != nil {
 		return err
 	}
@@ -178,7 +179,7 @@ func runCostBreakeven(args []string, stdout, stderr io.Writer) error {
 
 func runCostRecommend(args []string, stdout, stderr io.Writer) error {
 	c := newCostFlags("cost recommend", stderr)
-	relational := c.fs.Bool("relational", false, "the team needs relational access (reporting joins, SQL analysts)")
+	relational := c.fs.Bool(flagRelational, false, "the team needs relational access (reporting joins, SQL analysts)")
 	if err := c.fs.Parse(args); err != nil {
 		return err
 	}
@@ -212,14 +213,14 @@ func writeJSON(w io.Writer, v any) error {
 // whether it was checked against AWS's price list.
 func runCostPrices(args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("cost prices", stderr)
-	region := fs.String("region", "", "one region (default: every region)")
-	format := fs.String("format", "table", "table or json")
-	pricesFile := fs.String("prices", "", "overlay this prices file first, as the other cost commands do")
+	region := fs.String(flagRegion, "", "one region (default: every region)")
+	format := fs.String(flagFormat, "table", "table or json")
+	pricesFile := fs.String(flagPrices, "", "overlay this prices file first, as the other cost commands do")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	if *format != "table" && *format != "json" {
-		return fmt.Errorf("--format %q: use table or json", *format)
+		return fmt.Errorf("--%s %q: use table or json", flagFormat, *format)
 	}
 	tbl, err := cost.LoadTableWith(*pricesFile)
 	if err != nil {

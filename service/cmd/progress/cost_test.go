@@ -125,6 +125,7 @@ func TestCostTableAndErrors(t *testing.T) {
 		{"cost", "--cdk-json", "../../../cdk.json", "--write-ratio", "2"},
 		{"cost", "--cdk-json", "../../../cdk.json", "--format", "xml"},
 		{"cost", "--cdk-json", "missing.json"},
+		{"cost", "--cdk-json", "../../../cdk.json", "--plot", "cost.txt"},
 	} {
 		if _, stderr, code := runCmd(t, bad...); code == 0 || stderr == "" {
 			t.Errorf("%v: exit %d, stderr %q", bad, code, stderr)
@@ -194,5 +195,14 @@ func TestCostPricesShowsWhereOwnFiguresCameFrom(t *testing.T) {
 		if strings.Contains(line, "albHour ") && (!strings.Contains(line, file+": your prices file") || strings.Contains(line, "2026-")) {
 			t.Errorf("the table's albHour row: %q", line)
 		}
+	}
+}
+
+// --region's help lists the catalogue's regions, whatever it holds.
+func TestCostRegionHelpListsTheCatalogue(t *testing.T) {
+	_, stderr, _ := runCmd(t, "cost", "-h")
+	want := strings.Join(cost.Catalogue().RegionNames(), ", ")
+	if !strings.Contains(stderr, "price region (default: the env's region): "+want+", or one of --prices") {
+		t.Errorf("--region's help does not list %s:\n%s", want, stderr)
 	}
 }

@@ -14,6 +14,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/progresskit/progresskit/service/probe"
+	"github.com/progresskit/progresskit/service/settings"
 )
 
 // errInterrupted is a run stopped by Ctrl-C after printing what it had.
@@ -24,7 +25,7 @@ func runProbe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	url := fs.String("url", "", "base URL of the deployment (required), such as the stack's ApiUrl output")
 	token := fs.String("token", "", "a learner's bearer token; the probe writes to a probe-* course of its sub and resets it")
 	tokenCmd := fs.String("token-cmd", "", "a shell command that prints the token (instead of --token), run once")
-	admin := fs.String("admin-token", "", "optional token of the progress-admin group, to check admin access")
+	admin := fs.String("admin-token", "", "optional token of the "+settings.AdminGroup+" group, to check admin access")
 	duration := fs.Duration("duration", 0, "after the scenarios, send a paced load for this long (0: no load)")
 	rate := fs.Int("rate", 20, "requests per second of the load, sent on schedule whatever the latency (open loop)")
 	format := fs.String("format", "table", "table or json")

@@ -5,17 +5,18 @@ import (
 	"fmt"
 	"io"
 
+	"github.com/progresskit/progresskit/service/settings"
 	"github.com/progresskit/progresskit/service/store/storeurl"
 )
 
 // runStore dispatches 'progress store <verb>'.
 func runStore(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if len(args) == 0 || args[0] != "init" {
-		fmt.Fprintln(stderr, "usage: progress store init --store URL")
+		fmt.Fprintf(stderr, "usage: progress store init --%s URL\n", settings.Store.Flag)
 		return errUsage
 	}
 	fs := newFlagSet("store init", stderr)
-	storeURL := fs.String("store", storeurl.DefaultURL, "store URL: "+storeurl.Schemes())
+	storeURL := fs.String(settings.Store.Flag, storeurl.DefaultURL, "store URL: "+storeurl.Schemes())
 	if err := fs.Parse(args[1:]); err != nil {
 		return err
 	}

@@ -16,7 +16,7 @@ func runToken(_ context.Context, args []string, stdout, stderr io.Writer) error 
 	user := fs.String("user", "", "user id to put in sub (required)")
 	admin := fs.Bool("admin", false, "add the "+settings.AdminGroup+" group: the token may access every user")
 	ttl := fs.Duration("ttl", time.Hour, "how long the token is valid")
-	keyFile := fs.String("dev-key-file", auth.DefaultDevKeyFile, "HS256 key file shared with 'progress serve --auth dev' (created if missing)")
+	keyFile := fs.String(settings.DevKeyFile.Flag, auth.DefaultDevKeyFile, "HS256 key file shared with 'progress serve --auth dev' (created if missing)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
