@@ -77,11 +77,6 @@ func New(scope constructs.Construct, id string, props *Props) *LoadBalancer {
 		check.Refuse("WAFRateLimitPerIP %d is below WAF's minimum of 100 requests in five minutes", props.WAFRateLimitPerIP)
 	}
 	props.Domain.Check(check)
-	if *awscdk.Token_IsUnresolved(awscdk.Stack_Of(scope).Region()) {
-		// Access logs are written by the region's ELB account, which the
-		// bucket policy must name, so the region cannot wait for deploy time.
-		check.Refuse("the stack needs a region (StackProps.Env.Region) for the load balancer's access logs")
-	}
 	c := constructs.NewConstruct(scope, &id)
 	lb := &LoadBalancer{Construct: c, HTTPS: props.Domain.Certificate != nil}
 	removal := defaults.Removal(props.Disposable)
@@ -103,7 +98,7 @@ func New(scope constructs.Construct, id string, props *Props) *LoadBalancer {
 		DropInvalidHeaderFields: jsii.Bool(true),
 		DeletionProtection:      jsii.Bool(!props.Disposable),
 	})
-	lb.Alb.LogAccessLogs(logs, jsii.String("alb"))
+	logAccess(c, lb.Alb, logs, "alb")
 	compliance.PublicLoadBalancer(lb.Alb)
 	if props.WAFRateLimitPerIP > 0 {
 		lb.addRateLimitACL(c, props.WAFRateLimitPerIP)
