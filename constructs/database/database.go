@@ -1,6 +1,8 @@
-// Package database is the EC2 variant's PostgreSQL: an encrypted arm64
-// burstable RDS instance in isolated subnets, credentials generated into
-// Secrets Manager, reachable only from the security groups it is opened to.
+// Package database is progress's PostgreSQL store: an encrypted arm64 RDS
+// instance in isolated subnets, credentials generated into Secrets
+// Manager, reachable only from the compute it is connected to
+// (store.Store): a server's security group directly, a Lambda function's
+// through an RDS Proxy with IAM authentication.
 package database
 
 import (
@@ -9,6 +11,7 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsec2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsrds"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awssecretsmanager"
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
 
@@ -31,12 +34,26 @@ const (
 	Username             = "progress"
 )
 
+// Port is PostgreSQL's, where the database and a proxy in front of it
+// listen.
+const Port = 5432
+
 // Props configure the database. Vpc is required. The zero value of the
 // rest is production-safe: Multi-AZ, deletion-protected, snapshotted when
 // its stack is deleted, seven days of backups.
 type Props struct {
 	// Vpc holds the database in its isolated subnets.
 	Vpc awsec2.IVpc
+	// ExistingInstance is used as it is instead of creating a database,
+	// with ExistingSecret; it must run PostgreSQL with DatabaseName and
+	// Username, in Vpc. Conflicts with every setting below, which describe
+	// a new database.
+	// default: a new database
+	ExistingInstance awsrds.IDatabaseInstance
+	// ExistingSecret holds ExistingInstance's credentials as RDS writes
+	// them (username, password, host, port, dbname).
+	// default: none (required with ExistingInstance)
+	ExistingSecret awssecretsmanager.ISecret
 	// InstanceClass is a Graviton class.
 	// default: db.t4g.micro
 	InstanceClass string
@@ -56,19 +73,30 @@ type Props struct {
 	Disposable bool
 }
 
-// Database is the instance and how to reach it.
+// Database is the instance, its credentials, and how to reach it.
 type Database struct {
 	constructs.Construct
-	Instance awsrds.DatabaseInstance
+	Instance awsrds.IDatabaseInstance
+	Secret   awssecretsmanager.ISecret
+	vpc      awsec2.IVpc
 }
 
-// New creates the database.
+// New creates the database, or wraps ExistingInstance.
 func New(scope constructs.Construct, id string, props *Props) *Database {
 	if props == nil {
 		props = &Props{}
 	}
-	propcheck.For("database", id).Required(propcheck.P("Vpc", props.Vpc != nil))
+	check := propcheck.For("database", id)
+	check.Required(propcheck.P("Vpc", props.Vpc != nil))
+	check.Conflicts(propcheck.P("ExistingInstance", props.ExistingInstance != nil),
+		propcheck.P("InstanceClass", props.InstanceClass != ""), propcheck.P("StorageGiB", props.StorageGiB != 0),
+		propcheck.P("BackupDays", props.BackupDays != 0), propcheck.P("SingleAZ", props.SingleAZ), propcheck.P("Disposable", props.Disposable))
+	check.Needs(propcheck.P("ExistingInstance", props.ExistingInstance != nil), propcheck.P("ExistingSecret", props.ExistingSecret != nil))
+	check.Needs(propcheck.P("ExistingSecret", props.ExistingSecret != nil), propcheck.P("ExistingInstance", props.ExistingInstance != nil))
 	c := constructs.NewConstruct(scope, &id)
+	if props.ExistingInstance != nil {
+		return &Database{Construct: c, Instance: props.ExistingInstance, Secret: props.ExistingSecret, vpc: props.Vpc}
+	}
 	class := props.InstanceClass
 	if class == "" {
 		class = DefaultInstanceClass
@@ -99,5 +127,5 @@ func New(scope constructs.Construct, id string, props *Props) *Database {
 		PubliclyAccessible:      jsii.Bool(false),
 	})
 	compliance.Database(db, props.SingleAZ, props.Disposable)
-	return &Database{Construct: c, Instance: db}
+	return &Database{Construct: c, Instance: db, Secret: db.Secret(), vpc: props.Vpc}
 }
