@@ -76,13 +76,13 @@ func Build(app awscdk.App) (b *Built, err error) {
 	if slices.Contains(arches, deploy.Lambda) {
 		b.Lambda = NewLambdaStack(app, StackName(sel.Env, "Lambda"), &LambdaStackProps{
 			StackProps: stackProps("Lambda", "HTTP API + Lambda on DynamoDB"), Settings: s,
-			Table: b.Data.Table.Table, Identity: b.Identity.Identity,
+			Store: b.Data.Table, Identity: b.Identity.Identity,
 		})
 	}
 	if slices.Contains(arches, deploy.Fargate) {
 		b.Fargate = NewFargateStack(app, StackName(sel.Env, "Fargate"), &FargateStackProps{
 			StackProps: stackProps("Fargate", "ALB + Fargate on DynamoDB"), Settings: s,
-			Table: b.Data.Table.Table, Identity: b.Identity.Identity,
+			Store: b.Data.Table, Identity: b.Identity.Identity,
 		})
 	}
 	if slices.Contains(arches, deploy.EC2) {
@@ -91,7 +91,7 @@ func Build(app awscdk.App) (b *Built, err error) {
 		})
 		b.EC2 = NewEC2Stack(app, StackName(sel.Env, "Ec2"), &EC2StackProps{
 			StackProps: stackProps("Ec2", "ALB + EC2 Auto Scaling group on PostgreSQL"), Settings: s,
-			RDS: b.RDS, Identity: b.Identity.Identity,
+			Store: b.RDS.Database, Network: b.RDS.Network, Identity: b.Identity.Identity,
 		})
 	}
 	if s.GitHubRepository != "" {

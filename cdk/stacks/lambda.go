@@ -3,7 +3,6 @@ package stacks
 import (
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awscodedeploy"
-	"github.com/aws/aws-cdk-go/awscdk/v2/awsdynamodb"
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
 
@@ -11,17 +10,19 @@ import (
 	"github.com/progresskit/progresskit/constructs/identity"
 	"github.com/progresskit/progresskit/constructs/lambdaservice"
 	"github.com/progresskit/progresskit/constructs/observability"
+	"github.com/progresskit/progresskit/constructs/store"
 )
 
 // LambdaStackProps configure the Lambda variant's stack.
 type LambdaStackProps struct {
 	awscdk.StackProps
 	Settings config.Settings
-	Table    awsdynamodb.ITable
+	// Store is the env's table or database (the Data or Rds stack's).
+	Store    store.Store
 	Identity *identity.Identity
 }
 
-// LambdaStack is HTTP API + Lambda on the shared table.
+// LambdaStack is HTTP API + Lambda on the env's store.
 type LambdaStack struct {
 	awscdk.Stack
 	Service *lambdaservice.LambdaService
@@ -33,7 +34,7 @@ func NewLambdaStack(scope constructs.Construct, id string, props *LambdaStackPro
 	s := props.Settings
 	obs := observability.New(stack, "Observability", &observability.Props{AlarmEmail: s.AlarmEmail, DashboardName: id})
 	svc := lambdaservice.New(stack, "Service", &lambdaservice.Props{
-		Table:            props.Table,
+		Store:            props.Store,
 		Identity:         props.Identity,
 		Observability:    obs,
 		MemoryMB:         s.Sizing.LambdaMemoryMB,

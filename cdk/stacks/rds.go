@@ -32,6 +32,6 @@ func NewRDSStack(scope constructs.Construct, id string, props *RDSStackProps) *R
 		Vpc: net.Vpc, InstanceClass: s.Sizing.RDSInstanceClass, StorageGiB: s.Sizing.RDSStorageGiB,
 		BackupDays: s.Sizing.RDSBackupDays, SingleAZ: !s.MultiAZ(), Disposable: !s.Production,
 	})
-	awscdk.NewCfnOutput(stack, jsii.String("DatabaseSecretArn"), &awscdk.CfnOutputProps{Value: db.Instance.Secret().SecretArn()})
+	awscdk.NewCfnOutput(stack, jsii.String("DatabaseSecretArn"), &awscdk.CfnOutputProps{Value: db.Secret.SecretArn()})
 	return &RDSStack{Stack: stack, Network: net, Database: db}
 }

@@ -123,8 +123,8 @@ func TestAnExistingDatabaseIsUsedAsItIs(t *testing.T) {
 
 	for want, p := range map[string]*database.Props{
 		"ExistingInstance and InstanceClass conflict": {Vpc: vpc, ExistingInstance: instance, ExistingSecret: secret, InstanceClass: "db.t4g.small"},
-		"ExistingInstance needs ExistingSecret":         {Vpc: vpc, ExistingInstance: instance},
-		"ExistingSecret needs ExistingInstance":         {Vpc: vpc, ExistingSecret: secret},
+		"ExistingInstance needs ExistingSecret":       {Vpc: vpc, ExistingInstance: instance},
+		"ExistingSecret needs ExistingInstance":       {Vpc: vpc, ExistingSecret: secret},
 	} {
 		if msg := cdktest.Panic(func() { database.New(cdktest.Stack(), "D", p) }); !strings.Contains(msg, want) {
 			t.Errorf("panic %q, want %q", msg, want)

@@ -5,15 +5,12 @@
 package ec2service
 
 import (
-	"fmt"
-
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsautoscaling"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awscloudwatch"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsec2"
 	elbv2 "github.com/aws/aws-cdk-go/awscdk/v2/awselasticloadbalancingv2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
-	"github.com/aws/aws-cdk-go/awscdk/v2/awsrds"
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
 
@@ -27,7 +24,7 @@ import (
 	"github.com/progresskit/progresskit/constructs/loadbalancer"
 	"github.com/progresskit/progresskit/constructs/network"
 	"github.com/progresskit/progresskit/constructs/observability"
-	"github.com/progresskit/progresskit/service/deploy"
+	"github.com/progresskit/progresskit/constructs/store"
 	"github.com/progresskit/progresskit/service/settings"
 )
 
@@ -54,13 +51,16 @@ const (
 	ReadyTimeoutSeconds  = 300
 )
 
-// Props configure the variant. Network, Database and Identity are required.
+// Props configure the variant. Network, Store and Identity are required.
 type Props struct {
-	// Network the instances and the load balancer run in (network.New).
+	// Network the instances and the load balancer run in (network.New);
+	// with a store in a VPC, the network of that VPC.
 	Network *network.Network
-	// Database is the PostgreSQL instance (database.New), whose generated
-	// secret the instances read.
-	Database awsrds.DatabaseInstance
+	// Store holds the progress: database.New's PostgreSQL, which admits the
+	// instances' security group alone and whose generated secret they
+	// read, or table.New's DynamoDB table, reached through the network's
+	// gateway endpoint.
+	Store store.Store
 	// Identity issues the tokens the API accepts (identity.New).
 	Identity *identity.Identity
 	// Observability receives the alarms and shows them on its dashboard.
@@ -111,7 +111,10 @@ func New(scope constructs.Construct, id string, props *Props) *EC2Service {
 		props = &Props{}
 	}
 	check := propcheck.For("ec2service", id)
-	check.Required(propcheck.P("Network", props.Network != nil), propcheck.P("Database", props.Database != nil), propcheck.P("Identity", props.Identity != nil))
+	check.Required(propcheck.P("Network", props.Network != nil), propcheck.P("Store", props.Store != nil), propcheck.P("Identity", props.Identity != nil))
+	if v := props.Store.Vpc(); v != nil && *v.VpcId() != *props.Network.Vpc.VpcId() {
+		check.Refuse("Network's VPC is not the store's: the instances must run in the database's VPC to reach it")
+	}
 	props.Domain.Check(check)
 	minN := defaults.Int(props.Min, DefaultMin)
 	maxN := max(defaults.Int(props.Max, DefaultMax), minN)
@@ -122,31 +125,19 @@ func New(scope constructs.Construct, id string, props *Props) *EC2Service {
 	c := constructs.NewConstruct(scope, &id)
 	s := &EC2Service{Construct: c}
 	obs := observability.OrNew(c, props.Observability)
-	binary := assets.ServerBinary(c, "Binary", deploy.Postgres)
+	binary := assets.ServerBinary(c, "Binary", props.Store.Kind())
 
 	role := awsiam.NewRole(c, jsii.String("InstanceRole"), &awsiam.RoleProps{
 		AssumedBy:       awsiam.NewServicePrincipal(jsii.String("ec2.amazonaws.com"), nil),
 		ManagedPolicies: &[]awsiam.IManagedPolicy{awsiam.ManagedPolicy_FromAwsManagedPolicyName(jsii.String("AmazonSSMManagedInstanceCore"))},
 	})
 	binary.GrantRead(role)
-	secret := props.Database.Secret()
-	secret.GrantRead(role, nil)
 	compliance.EC2Instances(role)
 
 	sg := awsec2.NewSecurityGroup(c, jsii.String("InstanceSg"), &awsec2.SecurityGroupProps{
-		Vpc: props.Network.Vpc, Description: jsii.String("progress instances: the load balancer in; HTTPS and PostgreSQL out"), AllowAllOutbound: jsii.Bool(true),
+		Vpc: props.Network.Vpc, Description: jsii.String("progress instances: the load balancer in; HTTPS and the store out"), AllowAllOutbound: jsii.Bool(true),
 	})
-	// The database admits the instances through a rule that lives here, with
-	// the compute: the database's stack never refers to this one, so compute
-	// can be replaced or removed without touching data.
-	for i, dbSG := range *props.Database.Connections().SecurityGroups() {
-		awsec2.NewCfnSecurityGroupIngress(c, jsii.String(fmt.Sprintf("DatabaseFromInstances%d", i)), &awsec2.CfnSecurityGroupIngressProps{
-			GroupId: dbSG.SecurityGroupId(), SourceSecurityGroupId: sg.SecurityGroupId(), IpProtocol: jsii.String("tcp"),
-			FromPort: jsii.Number(5432), ToPort: jsii.Number(5432), Description: jsii.String("progress instances"),
-		})
-	}
-
-	ud := userData(c, binary, props.Identity, secret.SecretArn())
+	ud := userData(c, binary, props.Identity, props.Store.Connect(c, store.Compute{Role: role, SecurityGroup: sg}))
 
 	itype := props.InstanceType
 	if itype == "" {
@@ -210,16 +201,8 @@ func New(scope constructs.Construct, id string, props *Props) *EC2Service {
 	})
 	th := props.Alarms.WithDefaults()
 	s.Alarms = obs.LoadBalancerAlarms(c, s.LoadBalancer.Alb, tg, th)
-	five := observability.PagePeriod()
-	avg := &awscloudwatch.MetricOptions{Period: five, Statistic: jsii.String("Average")}
-	s.Alarms = append(s.Alarms,
-		obs.Alarm(c, "DatabaseCpu", fmt.Sprintf("Database CPU at %g%% or more", th.DatabaseCPUPercent), props.Database.MetricCPUUtilization(avg), th.DatabaseCPUPercent),
-		obs.Alarm(c, "DatabaseConnections", fmt.Sprintf("%g or more database connections", th.DatabaseConnections), props.Database.MetricDatabaseConnections(avg), th.DatabaseConnections),
-		obs.Alarm(c, "DatabaseLowStorage", fmt.Sprintf("Database free storage at or below %g GiB", th.DatabaseFreeStorageGiB),
-			awscloudwatch.NewMathExpression(&awscloudwatch.MathExpressionProps{
-				Expression: jsii.String("-free"), Period: five,
-				UsingMetrics: &map[string]awscloudwatch.IMetric{"free": props.Database.MetricFreeStorageSpace(avg)},
-			}), -th.DatabaseFreeStorageGiB*(1<<30)),
-	)
+	if m, ok := props.Store.(store.Monitored); ok {
+		s.Alarms = append(s.Alarms, m.Alarms(c, obs, th)...)
+	}
 	return s
 }

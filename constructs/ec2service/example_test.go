@@ -20,7 +20,7 @@ func Example() {
 	net := network.New(stack, "Network", nil)
 	ec2service.New(stack, "Progress", &ec2service.Props{
 		Network:  net,
-		Database: database.New(stack, "Database", &database.Props{Vpc: net.Vpc}).Instance,
+		Store:    database.New(stack, "Database", &database.Props{Vpc: net.Vpc}),
 		Identity: identity.New(stack, "Identity", nil),
 	})
 

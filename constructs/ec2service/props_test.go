@@ -31,7 +31,7 @@ func TestAnUpdateKeepsAnInstanceServing(t *testing.T) {
 		net := network.New(stack, "Network", nil)
 		ec2service.New(stack, "P", &ec2service.Props{
 			Network:  net,
-			Database: database.New(stack, "Database", &database.Props{Vpc: net.Vpc}).Instance,
+			Store:    database.New(stack, "Database", &database.Props{Vpc: net.Vpc}),
 			Identity: identity.New(stack, "Identity", nil),
 			Min:      minN, Max: maxN,
 		})

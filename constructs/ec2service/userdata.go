@@ -20,13 +20,13 @@ import (
 // userData installs the server, its settings and the systemd unit, and
 // starts it. Commands are found on PATH (aws, systemctl, curl, cfn-signal),
 // which is how the test runs the rendered script with stand-ins.
-func userData(c constructs.Construct, binary awss3assets.Asset, idp *identity.Identity, secretArn *string) awsec2.UserData {
+func userData(c constructs.Construct, binary awss3assets.Asset, idp *identity.Identity, storeURL *string) awsec2.UserData {
 	line := func(name string, value ...*string) []*string {
 		return append(append([]*string{jsii.String(name + "=")}, value...), jsii.String("\n"))
 	}
 	lines := slices.Concat(
 		line(settings.Addr.Env, jsii.String(fmt.Sprintf("0.0.0.0:%d", settings.Port))),
-		line(settings.Store.Env, jsii.String("postgres-secret://"), secretArn),
+		line(settings.Store.Env, storeURL),
 		line(settings.Auth.Env, jsii.String(settings.AuthJWKS)),
 		line(settings.JWKSURL.Env, idp.JwksURL()),
 		line(settings.Issuer.Env, idp.Issuer),

@@ -18,7 +18,7 @@ func TestMain(m *testing.M) { cdktest.Main(m) }
 func Example() {
 	stack := cdktest.Stack()
 	fargateservice.New(stack, "Progress", &fargateservice.Props{
-		Table:    table.New(stack, "Table", nil).Table,
+		Store:    table.New(stack, "Table", nil),
 		Identity: identity.New(stack, "Identity", nil),
 	})
 

@@ -9,7 +9,7 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsapplicationautoscaling"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awscloudwatch"
-	"github.com/aws/aws-cdk-go/awscdk/v2/awsdynamodb"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsec2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsecs"
 	elbv2 "github.com/aws/aws-cdk-go/awscdk/v2/awselasticloadbalancingv2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslogs"
@@ -26,9 +26,8 @@ import (
 	"github.com/progresskit/progresskit/constructs/loadbalancer"
 	"github.com/progresskit/progresskit/constructs/network"
 	"github.com/progresskit/progresskit/constructs/observability"
-	"github.com/progresskit/progresskit/constructs/table"
+	"github.com/progresskit/progresskit/constructs/store"
 	"github.com/progresskit/progresskit/service/container"
-	"github.com/progresskit/progresskit/service/deploy"
 	"github.com/progresskit/progresskit/service/httpserver"
 	"github.com/progresskit/progresskit/service/settings"
 )
@@ -49,17 +48,21 @@ const (
 	healthCheckGraceSeconds = 30
 )
 
-// Props configure the variant. Table and Identity are required.
+// Props configure the variant. Store and Identity are required, and
+// Network too when the store lives in a VPC.
 type Props struct {
-	// Table holds the progress (table.New).
-	Table awsdynamodb.ITable
+	// Store holds the progress: table.New's DynamoDB table (reached through
+	// the network's gateway endpoint), or database.New's PostgreSQL, which
+	// admits the tasks' security group alone.
+	Store store.Store
 	// Identity issues the tokens the API accepts (identity.New).
 	Identity *identity.Identity
 	// Observability receives the alarms and shows them on its dashboard.
 	// default: a new topic without subscribers, and a dashboard
 	Observability *observability.Observability
-	// Network the service and its load balancer run in.
-	// default: a new VPC without NAT (network.New)
+	// Network the service and its load balancer run in; with a store in a
+	// VPC, the network of that VPC.
+	// default: a new VPC without NAT (network.New); required with a store in a VPC
 	Network *network.Network
 	// Cluster runs the service; it must be in Network's VPC.
 	// default: a new cluster with Container Insights
@@ -133,7 +136,14 @@ func New(scope constructs.Construct, id string, props *Props) *FargateService {
 		props = &Props{}
 	}
 	check := propcheck.For("fargateservice", id)
-	check.Required(propcheck.P("Table", props.Table != nil), propcheck.P("Identity", props.Identity != nil))
+	check.Required(propcheck.P("Store", props.Store != nil), propcheck.P("Identity", props.Identity != nil))
+	storeVpc := props.Store.Vpc()
+	if storeVpc != nil {
+		check.Needs(propcheck.P("Store in a VPC", true), propcheck.P("Network", props.Network != nil))
+		if *props.Network.Vpc.VpcId() != *storeVpc.VpcId() {
+			check.Refuse("Network's VPC is not the store's: the tasks must run in the database's VPC to reach it")
+		}
+	}
 	props.Domain.Check(check)
 	c := constructs.NewConstruct(scope, &id)
 	f := &FargateService{Construct: c}
@@ -154,9 +164,14 @@ func New(scope constructs.Construct, id string, props *Props) *FargateService {
 	}
 	image := props.Image
 	if image == nil {
-		image = assets.ContainerImage(c, deploy.DynamoDB)
+		image = assets.ContainerImage(c, props.Store.Kind())
 	}
 
+	// The tasks' own group, made here so the store can admit it before the
+	// service exists; the load balancer's listener opens it to itself.
+	sg := awsec2.NewSecurityGroup(c, jsii.String("TaskSg"), &awsec2.SecurityGroupProps{
+		Vpc: net.Vpc, Description: jsii.String("progress tasks: the load balancer in; HTTPS and the store out"), AllowAllOutbound: jsii.Bool(true),
+	})
 	task := awsecs.NewFargateTaskDefinition(c, jsii.String("Task"), &awsecs.FargateTaskDefinitionProps{
 		Cpu:            jsii.Number(float64(defaults.Int(props.CPU, DefaultCPU))),
 		MemoryLimitMiB: jsii.Number(float64(defaults.Int(props.MemoryMiB, DefaultMemoryMiB))),
@@ -178,10 +193,8 @@ func New(scope constructs.Construct, id string, props *Props) *FargateService {
 		StopTimeout:            awscdk.Duration_Seconds(jsii.Number(stopTimeoutSeconds)),
 		Logging:                awsecs.LogDriver_AwsLogs(&awsecs.AwsLogDriverProps{LogGroup: logs, StreamPrefix: jsii.String("progress")}),
 		Environment: &map[string]*string{
-			settings.Addr.Env: jsii.String(fmt.Sprintf("0.0.0.0:%d", settings.Port)),
-			settings.Store.Env: awscdk.Fn_Join(jsii.String(""), &[]*string{
-				jsii.String(deploy.DynamoDB + "://"), props.Table.TableName(), jsii.String("?region="), awscdk.Stack_Of(c).Region(),
-			}),
+			settings.Addr.Env:         jsii.String(fmt.Sprintf("0.0.0.0:%d", settings.Port)),
+			settings.Store.Env:        props.Store.Connect(c, store.Compute{Role: task.TaskRole(), SecurityGroup: sg}),
 			settings.Auth.Env:         jsii.String(settings.AuthJWKS),
 			settings.JWKSURL.Env:      props.Identity.JwksURL(),
 			settings.Issuer.Env:       props.Identity.Issuer,
@@ -189,7 +202,6 @@ func New(scope constructs.Construct, id string, props *Props) *FargateService {
 			settings.DrainTimeout.Env: jsii.String(httpserver.DefaultDrainTimeout.String()),
 		},
 	})
-	props.Table.Grant(task.TaskRole(), *jsii.Strings(table.ServiceActions...)...)
 	compliance.FargateTask(task)
 
 	strategies := []*awsecs.CapacityProviderStrategy{{CapacityProvider: jsii.String("FARGATE"), Weight: jsii.Number(1)}}
@@ -207,6 +219,7 @@ func New(scope constructs.Construct, id string, props *Props) *FargateService {
 		CircuitBreaker:             &awsecs.DeploymentCircuitBreaker{Enable: jsii.Bool(true), Rollback: jsii.Bool(true)},
 		CapacityProviderStrategies: &strategies,
 		AssignPublicIp:             jsii.Bool(net.PublicIP),
+		SecurityGroups:             &[]awsec2.ISecurityGroup{sg},
 		VpcSubnets:                 net.ServiceSubnets,
 		MinHealthyPercent:          jsii.Number(float64(defaults.Int(props.MinHealthyPercent, DefaultMinHealthyPercent))),
 		MaxHealthyPercent:          jsii.Number(200),
@@ -239,6 +252,9 @@ func New(scope constructs.Construct, id string, props *Props) *FargateService {
 	f.Alarms = obs.LoadBalancerAlarms(c, f.LoadBalancer.Alb, f.TargetGroup, th)
 	f.Alarms = append(f.Alarms, obs.Alarm(c, "ServiceCpu", fmt.Sprintf("Service CPU stays at %g%% or more (scaling at its maximum?)", th.ComputeCPUPercent),
 		f.Service.MetricCpuUtilization(&awscloudwatch.MetricOptions{Period: observability.PagePeriod()}), th.ComputeCPUPercent))
+	if m, ok := props.Store.(store.Monitored); ok {
+		f.Alarms = append(f.Alarms, m.Alarms(c, obs, th)...)
+	}
 
 	// A version that passes health checks but fails requests rolls back
 	// too: the circuit breaker catches tasks that never get healthy, the

@@ -19,7 +19,7 @@ import (
 // build; Example builds the real one.
 func required(stack awscdk.Stack) *fargateservice.Props {
 	return &fargateservice.Props{
-		Table: table.New(stack, "Table", nil).Table, Identity: identity.New(stack, "Identity", nil),
+		Store: table.New(stack, "Table", nil), Identity: identity.New(stack, "Identity", nil),
 		Image: awsecs.ContainerImage_FromRegistry(jsii.String("public.ecr.aws/example/progress:1"), nil),
 	}
 }
@@ -64,9 +64,9 @@ func TestScalingTargetsAndThresholdsAreProps(t *testing.T) {
 	}
 }
 
-func TestTableAndIdentityAreRequired(t *testing.T) {
+func TestStoreAndIdentityAreRequired(t *testing.T) {
 	msg := cdktest.Panic(func() { fargateservice.New(cdktest.Stack(), "P", nil) })
-	if !strings.Contains(msg, "fargateservice P: Table is required") {
+	if !strings.Contains(msg, "fargateservice P: Store is required") {
 		t.Errorf("panic %q", msg)
 	}
 }

@@ -17,7 +17,7 @@ func TestMain(m *testing.M) { cdktest.Main(m) }
 func Example() {
 	stack := cdktest.Stack()
 	lambdaservice.New(stack, "Progress", &lambdaservice.Props{
-		Table:    table.New(stack, "Table", nil).Table,
+		Store:    table.New(stack, "Table", nil),
 		Identity: identity.New(stack, "Identity", nil),
 	})
 

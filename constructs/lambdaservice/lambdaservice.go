@@ -13,7 +13,7 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsapigatewayv2integrations"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awscloudwatch"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awscodedeploy"
-	"github.com/aws/aws-cdk-go/awscdk/v2/awsdynamodb"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsec2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslogs"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsroute53"
@@ -29,9 +29,8 @@ import (
 	"github.com/progresskit/progresskit/constructs/compliance"
 	"github.com/progresskit/progresskit/constructs/identity"
 	"github.com/progresskit/progresskit/constructs/observability"
-	"github.com/progresskit/progresskit/constructs/table"
+	"github.com/progresskit/progresskit/constructs/store"
 	"github.com/progresskit/progresskit/service/api/routes"
-	"github.com/progresskit/progresskit/service/deploy"
 	"github.com/progresskit/progresskit/service/settings"
 )
 
@@ -47,10 +46,12 @@ const (
 // one published version to the next.
 const AliasName = "live"
 
-// Props configure the variant. Table and Identity are required.
+// Props configure the variant. Store and Identity are required.
 type Props struct {
-	// Table holds the progress (table.New).
-	Table awsdynamodb.ITable
+	// Store holds the progress: table.New's DynamoDB table, or
+	// database.New's PostgreSQL, which the function then reaches from the
+	// database's VPC through an RDS Proxy with IAM authentication.
+	Store store.Store
 	// Identity issues the tokens the API accepts (identity.New).
 	Identity *identity.Identity
 	// Observability receives the alarms and shows them on its dashboard.
@@ -113,13 +114,13 @@ func New(scope constructs.Construct, id string, props *Props) *LambdaService {
 		props = &Props{}
 	}
 	check := propcheck.For("lambdaservice", id)
-	check.Required(propcheck.P("Table", props.Table != nil), propcheck.P("Identity", props.Identity != nil))
+	check.Required(propcheck.P("Store", props.Store != nil), propcheck.P("Identity", props.Identity != nil))
 	props.Domain.Check(check)
 	c := constructs.NewConstruct(scope, &id)
 	s := &LambdaService{Construct: c}
 	code := props.Code
 	if code == nil {
-		code = assets.LambdaCode(deploy.DynamoDB)
+		code = assets.LambdaCode(props.Store.Kind())
 	}
 	th := props.Alarms.WithDefaults()
 	retention := defaults.Retention(props.LogRetention)
@@ -127,7 +128,7 @@ func New(scope constructs.Construct, id string, props *Props) *LambdaService {
 	obs := observability.OrNew(c, props.Observability)
 
 	fnLogs := awslogs.NewLogGroup(c, jsii.String("FunctionLogs"), &awslogs.LogGroupProps{Retention: retention, RemovalPolicy: removal})
-	s.Function = awslambda.NewFunction(c, jsii.String("Function"), &awslambda.FunctionProps{
+	fnProps := &awslambda.FunctionProps{
 		Runtime:      awslambda.Runtime_PROVIDED_AL2023(),
 		Architecture: awslambda.Architecture_ARM_64(),
 		Handler:      jsii.String("bootstrap"),
@@ -138,15 +139,24 @@ func New(scope constructs.Construct, id string, props *Props) *LambdaService {
 		Tracing:      awslambda.Tracing_ACTIVE,
 		Description:  jsii.String("progresskit progress API"),
 		Environment: &map[string]*string{
-			settings.Store.Env: awscdk.Fn_Join(jsii.String(""), &[]*string{
-				jsii.String(deploy.DynamoDB + "://"), props.Table.TableName(), jsii.String("?region="), awscdk.Stack_Of(c).Region(),
-			}),
 			settings.Auth.Env:     jsii.String(settings.AuthAPIGW),
 			settings.Audience.Env: awscdk.Fn_Join(jsii.String(","), &props.Identity.Audiences),
 		},
-	})
+	}
+	var sg awsec2.ISecurityGroup
+	if vpc := props.Store.Vpc(); vpc != nil {
+		// A store in a VPC (PostgreSQL) is reached from inside it, from the
+		// isolated subnets the database itself runs in: no NAT gateway.
+		sg = awsec2.NewSecurityGroup(c, jsii.String("FunctionSg"), &awsec2.SecurityGroupProps{
+			Vpc: vpc, Description: jsii.String("progress function: out to the database proxy only"), AllowAllOutbound: jsii.Bool(true),
+		})
+		fnProps.Vpc, fnProps.SecurityGroups = vpc, &[]awsec2.ISecurityGroup{sg}
+		fnProps.VpcSubnets = &awsec2.SubnetSelection{SubnetType: awsec2.SubnetType_PRIVATE_ISOLATED}
+	}
+	s.Function = awslambda.NewFunction(c, jsii.String("Function"), fnProps)
 	compliance.LambdaFunction(s.Function)
-	props.Table.Grant(s.Function, *jsii.Strings(table.ServiceActions...)...)
+	s.Function.AddEnvironment(jsii.String(settings.Store.Env),
+		props.Store.Connect(c, store.Compute{Role: s.Function, SecurityGroup: sg, Pooled: true}), nil)
 
 	accessLogs := awslogs.NewLogGroup(c, jsii.String("AccessLogs"), &awslogs.LogGroupProps{Retention: retention, RemovalPolicy: removal})
 	apiProps := &awsapigatewayv2.HttpApiProps{
@@ -212,6 +222,9 @@ func New(scope constructs.Construct, id string, props *Props) *LambdaService {
 		obs.Alarm(c, "FunctionThrottles", "Invocations were throttled (concurrency limit reached)",
 			s.Function.MetricThrottles(sum), th.Throttles),
 	)
+	if m, ok := props.Store.(store.Monitored); ok {
+		s.Alarms = append(s.Alarms, m.Alarms(c, obs, th)...)
+	}
 	s.rollout(c, obs, th, props.DeploymentConfig)
 	s.URL = props.Domain.URL(s.Api.ApiEndpoint())
 	awscdk.NewCfnOutput(c, jsii.String("ApiUrl"), &awscdk.CfnOutputProps{Value: s.URL, Description: jsii.String("progress API base URL")})

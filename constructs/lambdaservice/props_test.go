@@ -20,7 +20,7 @@ import (
 )
 
 func required(stack awscdk.Stack) *lambdaservice.Props {
-	return &lambdaservice.Props{Table: table.New(stack, "Table", nil).Table, Identity: identity.New(stack, "Identity", nil)}
+	return &lambdaservice.Props{Store: table.New(stack, "Table", nil), Identity: identity.New(stack, "Identity", nil)}
 }
 
 func TestZeroPropsKeepLogsAndUseDefaults(t *testing.T) {
@@ -82,11 +82,11 @@ func TestConflictingAndMissingProps(t *testing.T) {
 	stack := cdktest.Stack()
 	zone := awsroute53.HostedZone_FromHostedZoneId(stack, jsii.String("Zone"), jsii.String("Z0123456789ABCDEFGHIJ"))
 	for want, props := range map[string]*lambdaservice.Props{
-		"Table is required":                          {},
+		"Store is required":                          {},
 		"Domain.DomainName needs Domain.Certificate": {Domain: customdomain.Props{DomainName: "a.example.com"}},
 		"Domain.HostedZone needs Domain.DomainName":  {Domain: customdomain.Props{HostedZone: zone}},
 	} {
-		if want != "Table is required" {
+		if want != "Store is required" {
 			p := required(awscdk.NewStack(awscdk.NewApp(nil), jsii.String("S"), nil))
 			p.Domain = props.Domain
 			props = p

@@ -43,18 +43,18 @@ func addOwnedStacks(app awscdk.App) {
 	}
 
 	lambda := awscdk.NewStack(app, jsii.String("Team-Lambda"), env)
-	lambdaservice.New(lambda, "Progress", &lambdaservice.Props{Table: table.New(lambda, "Table", nil).Table, Identity: teamPool(lambda)})
+	lambdaservice.New(lambda, "Progress", &lambdaservice.Props{Store: table.New(lambda, "Table", nil), Identity: teamPool(lambda)})
 
 	fargate := awscdk.NewStack(app, jsii.String("Team-Fargate"), env)
 	fargateservice.New(fargate, "Progress", &fargateservice.Props{
-		Table: table.New(fargate, "Table", nil).Table, Identity: teamPool(fargate), Network: teamVpc(fargate),
+		Store: table.New(fargate, "Table", nil), Identity: teamPool(fargate), Network: teamVpc(fargate),
 	})
 
 	ec2 := awscdk.NewStack(app, jsii.String("Team-Ec2"), env)
 	net := teamVpc(ec2)
 	ec2service.New(ec2, "Progress", &ec2service.Props{
 		Network:  net,
-		Database: database.New(ec2, "Database", &database.Props{Vpc: net.Vpc}).Instance,
+		Store:    database.New(ec2, "Database", &database.Props{Vpc: net.Vpc}),
 		Identity: teamPool(ec2),
 	})
 }

@@ -44,9 +44,8 @@ func NewPlatformStack(scope constructs.Construct, id string, props *PlatformStac
 	pool := awscognito.UserPool_FromUserPoolId(stack, jsii.String("TeamUserPool"), jsii.String(props.UserPoolID))
 
 	idp := identity.New(stack, "Identity", &identity.Props{ExistingUserPool: pool})
-	tbl := table.New(stack, "Progress", nil) // production-safe defaults
 	fargateservice.New(stack, "ProgressService", &fargateservice.Props{
-		Table:         tbl.Table,
+		Store:         table.New(stack, "Progress", nil), // production-safe defaults
 		Identity:      idp,
 		Network:       network.New(stack, "Network", &network.Props{ExistingVpc: vpc}),
 		Observability: observability.New(stack, "Alarms", &observability.Props{AlarmEmail: props.AlarmTopicEmail}),
