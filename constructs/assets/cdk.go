@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsecrassets"
@@ -47,9 +48,15 @@ func bundled(binary Binary, output awscdk.BundlingOutput) (*string, *awss3assets
 	return jsii.String(dir), &awss3assets.AssetOptions{
 		AssetHashType: awscdk.AssetHashType_OUTPUT,
 		Bundling: &awscdk.BundlingOptions{
-			Image:      awscdk.DockerImage_FromRegistry(jsii.String("progresskit-builds-locally-with-go")),
-			Local:      &localBuild{binary: binary, goarch: DeployArch},
-			OutputType: output,
+			Image: awscdk.DockerImage_FromRegistry(jsii.String("progresskit-builds-locally-with-go")),
+			// The CDK reuses a bundle of the same source and options within
+			// an app and sees nothing inside the local bundler, so the build
+			// is spelt out here: without it every store's stack would get
+			// the first one's binary.
+			Command:     jsii.Strings("go", "build", "-tags", strings.Join(binary.Tags, ","), "-o", "/asset-output/"+binary.Name, binary.Package),
+			Environment: &map[string]*string{"GOOS": jsii.String("linux"), "GOARCH": jsii.String(DeployArch)},
+			Local:       &localBuild{binary: binary, goarch: DeployArch},
+			OutputType:  output,
 		},
 	}
 }
