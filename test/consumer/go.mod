@@ -5,7 +5,6 @@ go 1.26.0
 require (
 	github.com/aws/aws-cdk-go/awscdk/v2 v2.270.0
 	github.com/aws/jsii-runtime-go v1.142.0
-	github.com/progresskit/progresskit v0.0.0
 )
 
 require (
@@ -28,7 +27,3 @@ require (
 	golang.org/x/tools/cmd/godoc v0.1.0-deprecated // indirect
 	golang.org/x/tools/godoc v0.1.0-deprecated // indirect
 )
-
-// The test points this at the checkout under test; a team drops it and
-// pins a released version.
-replace github.com/progresskit/progresskit => ../..

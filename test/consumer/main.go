@@ -1,7 +1,8 @@
 // Command learningplatform is a platform team's own CDK app, in its own
-// repository, that deploys progresskit from its go.mod: each variant with
-// only the props it requires (this file), and again in the team's own VPC
-// and user pool (owned.go).
+// repository, that deploys a released progresskit from its go.mod: every
+// compute on every store, in the environment-agnostic stacks 'cdk init'
+// makes, with only the props each requires (this file), and again in the
+// team's own VPC and user pool (owned.go).
 package main
 
 import (
@@ -20,27 +21,37 @@ import (
 func main() {
 	defer jsii.Close()
 	app := awscdk.NewApp(nil)
-	// The load balancer's access logs need the region at synthesis.
-	env := &awscdk.StackProps{Env: &awscdk.Environment{Region: jsii.String("eu-west-2")}}
+	stack := func(name string) awscdk.Stack { return awscdk.NewStack(app, jsii.String(name), nil) }
 
-	lambda := awscdk.NewStack(app, jsii.String("Progress-Lambda"), env)
-	lambdaservice.New(lambda, "Progress", &lambdaservice.Props{
-		Table:    table.New(lambda, "Table", nil).Table,
-		Identity: identity.New(lambda, "Identity", nil),
+	// DynamoDB: a regional service, reached from anywhere the role allows.
+	st := stack("Progress-Lambda-DynamoDB")
+	lambdaservice.New(st, "Progress", &lambdaservice.Props{
+		Store: table.New(st, "Table", nil), Identity: identity.New(st, "Identity", nil),
+	})
+	st = stack("Progress-Fargate-DynamoDB")
+	fargateservice.New(st, "Progress", &fargateservice.Props{
+		Store: table.New(st, "Table", nil), Identity: identity.New(st, "Identity", nil),
+	})
+	st = stack("Progress-Ec2-DynamoDB")
+	ec2service.New(st, "Progress", &ec2service.Props{
+		Network: network.New(st, "Network", nil), Store: table.New(st, "Table", nil), Identity: identity.New(st, "Identity", nil),
 	})
 
-	fargate := awscdk.NewStack(app, jsii.String("Progress-Fargate"), env)
-	fargateservice.New(fargate, "Progress", &fargateservice.Props{
-		Table:    table.New(fargate, "Table", nil).Table,
-		Identity: identity.New(fargate, "Identity", nil),
+	// PostgreSQL: compute runs in the database's VPC, which admits it alone.
+	st = stack("Progress-Lambda-Postgres")
+	net := network.New(st, "Network", nil)
+	lambdaservice.New(st, "Progress", &lambdaservice.Props{
+		Store: database.New(st, "Database", &database.Props{Vpc: net.Vpc}), Identity: identity.New(st, "Identity", nil),
 	})
-
-	ec2 := awscdk.NewStack(app, jsii.String("Progress-Ec2"), env)
-	net := network.New(ec2, "Network", nil)
-	ec2service.New(ec2, "Progress", &ec2service.Props{
-		Network:  net,
-		Database: database.New(ec2, "Database", &database.Props{Vpc: net.Vpc}).Instance,
-		Identity: identity.New(ec2, "Identity", nil),
+	st = stack("Progress-Fargate-Postgres")
+	net = network.New(st, "Network", nil)
+	fargateservice.New(st, "Progress", &fargateservice.Props{
+		Network: net, Store: database.New(st, "Database", &database.Props{Vpc: net.Vpc}), Identity: identity.New(st, "Identity", nil),
+	})
+	st = stack("Progress-Ec2-Postgres")
+	net = network.New(st, "Network", nil)
+	ec2service.New(st, "Progress", &ec2service.Props{
+		Network: net, Store: database.New(st, "Database", &database.Props{Vpc: net.Vpc}), Identity: identity.New(st, "Identity", nil),
 	})
 
 	addOwnedStacks(app)
