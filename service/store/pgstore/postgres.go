@@ -65,6 +65,7 @@ func open(ctx context.Context, url string, o Options, beforeConnect func(context
 	if _, set := cfg.ConnConfig.RuntimeParams["lock_timeout"]; !set {
 		cfg.ConnConfig.RuntimeParams["lock_timeout"] = strconv.Itoa(int(DefaultLockTimeout.Milliseconds()))
 	}
+	trustRDS(&cfg.ConnConfig.Config)
 	cfg.BeforeConnect = beforeConnect
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
