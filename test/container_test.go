@@ -15,6 +15,7 @@ import (
 	"github.com/progresskit/progresskit/internal/testenv"
 	"github.com/progresskit/progresskit/service/deploy"
 	"github.com/progresskit/progresskit/service/probe"
+	"github.com/progresskit/progresskit/service/settings"
 	"github.com/progresskit/progresskit/service/store/dynamostore"
 )
 
@@ -59,51 +60,61 @@ func (p *podman) must(args ...string) string {
 }
 
 // TestContainerImage builds the image from the Dockerfile the Fargate
-// construct deploys, runs it with podman on the local DynamoDB server and a
-// local JWKS, passes the smoke suite through it, and stops it with SIGTERM.
+// construct deploys, for each store, runs it with podman on the local
+// store's server (DynamoDB Local or PostgreSQL) and a local JWKS, passes
+// the smoke suite through it, and stops it with SIGTERM.
 func TestContainerImage(t *testing.T) {
 	p := newPodman(t)
-	// The context the Fargate construct writes, for this machine's arch.
-	ctxDir := t.TempDir()
-	if err := assets.WriteContainerContext(ctxDir, deploy.DynamoDB, runtime.GOARCH); err != nil {
-		t.Fatal(err)
-	}
-	p.must("build", "--arch", runtime.GOARCH, "--tag", "progresskit-test:latest", "--file", filepath.Join(ctxDir, "Dockerfile"), ctxDir)
-	user := p.must("image", "inspect", "--format", "{{.Config.User}}", "progresskit-test:latest")
-	if user == "" || strings.HasPrefix(user, "0") || user == "root" {
-		t.Fatalf("the image runs as %q, not a non-root user", user)
-	}
-
 	iss := testenv.NewIssuer(t, "127.0.0.1:0")
-	opts, err := dynamostore.ParseURL(testenv.DynamoTable(t))
-	if err != nil {
-		t.Fatal(err)
-	}
 	// Inside slirp4netns the host's loopback is 10.0.2.2.
 	toHost := func(u string) string { return strings.Replace(u, "127.0.0.1", "10.0.2.2", 1) }
-	storeURL := "dynamodb://" + opts.Table + "?region=us-east-1&endpoint=" + toHost(opts.Endpoint)
-	port := freePort(t)
-	id := p.must("run", "--detach", "--name", "progress-smoke",
-		"--ulimit", "nofile=4096:4096", "--ulimit", "nproc=4096:4096",
-		"--network", "slirp4netns:allow_host_loopback=true", "--publish", "127.0.0.1:"+port+":8080",
-		"--env", "PROGRESS_STORE="+storeURL,
-		"--env", "PROGRESS_AUTH=jwks", "--env", "PROGRESS_JWKS_URL="+toHost(iss.JWKSURL),
-		"--env", "PROGRESS_ISSUER="+iss.Issuer, "--env", "PROGRESS_AUDIENCE="+iss.Audience,
-		"--env", "AWS_ACCESS_KEY_ID=local", "--env", "AWS_SECRET_ACCESS_KEY=local",
-		"progresskit-test:latest")
-	base := "http://127.0.0.1:" + port
-	if err := waitReady(base); err != nil {
-		logs, _ := p.run("logs", id)
-		t.Fatalf("container not ready: %v\n%s", err, logs)
+	storeURLs := map[string]func(t *testing.T) string{
+		deploy.DynamoDB: func(t *testing.T) string {
+			opts, err := dynamostore.ParseURL(testenv.DynamoTable(t))
+			if err != nil {
+				t.Fatal(err)
+			}
+			return "dynamodb://" + opts.Table + "?region=us-east-1&endpoint=" + toHost(opts.Endpoint)
+		},
+		deploy.Postgres: func(t *testing.T) string { return toHost(testenv.PostgresDB(t)) },
 	}
-	runProbe(t, probe.Target{BaseURL: base, Token: iss.Token(t, "container-learner", false), AdminToken: iss.Token(t, "ops", true)})
+	for _, store := range deploy.Stores {
+		t.Run(store, func(t *testing.T) {
+			// The context the Fargate construct writes, for this machine's arch.
+			ctxDir := t.TempDir()
+			if err := assets.WriteContainerContext(ctxDir, store, runtime.GOARCH); err != nil {
+				t.Fatal(err)
+			}
+			image := "progresskit-test-" + store + ":latest"
+			p.must("build", "--arch", runtime.GOARCH, "--tag", image, "--file", filepath.Join(ctxDir, "Dockerfile"), ctxDir)
+			user := p.must("image", "inspect", "--format", "{{.Config.User}}", image)
+			if user == "" || strings.HasPrefix(user, "0") || user == "root" {
+				t.Fatalf("the image runs as %q, not a non-root user", user)
+			}
+			port := freePort(t)
+			id := p.must("run", "--detach", "--name", "progress-smoke-"+store,
+				"--ulimit", "nofile=4096:4096", "--ulimit", "nproc=4096:4096",
+				"--network", "slirp4netns:allow_host_loopback=true", "--publish", "127.0.0.1:"+port+":8080",
+				"--env", settings.Store.Env+"="+storeURLs[store](t),
+				"--env", settings.Auth.Env+"="+settings.AuthJWKS, "--env", settings.JWKSURL.Env+"="+toHost(iss.JWKSURL),
+				"--env", settings.Issuer.Env+"="+iss.Issuer, "--env", settings.Audience.Env+"="+iss.Audience,
+				"--env", "AWS_ACCESS_KEY_ID=local", "--env", "AWS_SECRET_ACCESS_KEY=local",
+				image)
+			base := "http://127.0.0.1:" + port
+			if err := waitReady(base); err != nil {
+				logs, _ := p.run("logs", id)
+				t.Fatalf("container not ready: %v\n%s", err, logs)
+			}
+			runProbe(t, probe.Target{BaseURL: base, Token: iss.Token(t, "container-learner", false), AdminToken: iss.Token(t, "ops", true)})
 
-	p.must("stop", "--time", "30", id)
-	if code := p.must("inspect", "--format", "{{.State.ExitCode}}", id); code != "0" {
-		t.Fatalf("exit code %s after SIGTERM", code)
-	}
-	if logs := p.must("logs", id); !strings.Contains(logs, "drained and stopped") {
-		t.Fatalf("no drain in the logs:\n%s", logs)
+			p.must("stop", "--time", "30", id)
+			if code := p.must("inspect", "--format", "{{.State.ExitCode}}", id); code != "0" {
+				t.Fatalf("exit code %s after SIGTERM", code)
+			}
+			if logs := p.must("logs", id); !strings.Contains(logs, "drained and stopped") {
+				t.Fatalf("no drain in the logs:\n%s", logs)
+			}
+		})
 	}
 }
 
