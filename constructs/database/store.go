@@ -51,7 +51,7 @@ func (d *Database) Connect(scope constructs.Construct, c store.Compute) *string 
 	})
 	proxySG.AddIngressRule(c.SecurityGroup, awsec2.Port_Tcp(jsii.Number(Port)), jsii.String("the progress function"), nil)
 	proxy := awsrds.NewDatabaseProxy(scope, jsii.String("Proxy"), &awsrds.DatabaseProxyProps{
-		ProxyTarget:    awsrds.ProxyTarget_FromInstance(d.Instance),
+		ProxyTarget:    awsrds.ProxyTarget_FromInstance(d.viewFrom(scope)),
 		Secrets:        &[]awssecretsmanager.ISecret{d.Secret},
 		Vpc:            d.vpc,
 		VpcSubnets:     &awsec2.SubnetSelection{SubnetType: awsec2.SubnetType_PRIVATE_ISOLATED},
@@ -63,6 +63,26 @@ func (d *Database) Connect(scope constructs.Construct, c store.Compute) *string 
 	proxy.GrantConnect(c.Role, jsii.String(Username))
 	return awscdk.Fn_Join(jsii.String(""), &[]*string{
 		jsii.String("postgres-iam://" + Username + "@"), proxy.Endpoint(), jsii.String(fmt.Sprintf(":%d/%s?region=", Port, DatabaseName)), region,
+	})
+}
+
+// viewFrom is the instance as compute's scope sees it, with its security
+// groups immutable: a proxy target opens the instance's groups to the
+// proxy, and a rule added to the database's own group would make the
+// database's stack refer to compute's. admit declares the rule in scope
+// instead. The engine names PostgreSQL's family, all a proxy needs.
+func (d *Database) viewFrom(scope constructs.Construct) awsrds.IDatabaseInstance {
+	var groups []awsec2.ISecurityGroup
+	for i, sg := range *d.Instance.Connections().SecurityGroups() {
+		groups = append(groups, awsec2.SecurityGroup_FromSecurityGroupId(scope, jsii.String(fmt.Sprintf("DatabaseSg%d", i)), sg.SecurityGroupId(),
+			&awsec2.SecurityGroupImportOptions{Mutable: jsii.Bool(false)}))
+	}
+	return awsrds.DatabaseInstance_FromDatabaseInstanceAttributes(scope, jsii.String("DatabaseInstance"), &awsrds.DatabaseInstanceAttributes{
+		InstanceIdentifier:      d.Instance.InstanceIdentifier(),
+		InstanceEndpointAddress: d.Instance.DbInstanceEndpointAddress(),
+		Port:                    jsii.Number(Port),
+		SecurityGroups:          &groups,
+		Engine:                  awsrds.DatabaseInstanceEngine_POSTGRES(),
 	})
 }
 

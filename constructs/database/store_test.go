@@ -131,3 +131,25 @@ func TestAnExistingDatabaseIsUsedAsItIs(t *testing.T) {
 		}
 	}
 }
+
+// Compute in a stack of its own connects without the database's stack
+// ever referring to it: the data stack deploys and stays alone.
+func TestComputeInAnotherStackLeavesTheDatabaseStackAlone(t *testing.T) {
+	for _, pooled := range []bool{false, true} {
+		app := awscdk.NewApp(nil)
+		env := &awscdk.StackProps{Env: &awscdk.Environment{Region: jsii.String(cdktest.Region)}}
+		data := awscdk.NewStack(app, jsii.String("Data"), env)
+		vpc := network.New(data, "Network", nil).Vpc
+		db := database.New(data, "Database", &database.Props{Vpc: vpc})
+		compute := awscdk.NewStack(app, jsii.String("Compute"), env)
+		db.Connect(compute, store.Compute{
+			Role:          awsiam.NewRole(compute, jsii.String("Role"), &awsiam.RoleProps{AssumedBy: awsiam.NewServicePrincipal(jsii.String("lambda.amazonaws.com"), nil)}),
+			SecurityGroup: awsec2.NewSecurityGroup(compute, jsii.String("ComputeSg"), &awsec2.SecurityGroupProps{Vpc: vpc}),
+			Pooled:        pooled,
+		})
+		app.Synth(nil) // a reference both ways is a cycle, which fails here
+		for _, dep := range *data.Dependencies() {
+			t.Errorf("pooled=%v: the data stack depends on %s", pooled, *dep.StackName())
+		}
+	}
+}
