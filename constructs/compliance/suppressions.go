@@ -62,6 +62,8 @@ func LambdaFunction(fn constructs.IConstruct) {
 	add(fn, []Suppression{
 		{Rule: "AwsSolutions-IAM4", Reason: "AWSLambdaBasicExecutionRole only allows writing the function's own CloudWatch logs.",
 			AppliesTo: []string{"Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole"}},
+		{Rule: "AwsSolutions-IAM4", Reason: "AWSLambdaVPCAccessExecutionRole, on a function in a database's VPC, lets Lambda manage the function's network interfaces; EC2's network-interface actions do not support resource-level permissions.",
+			AppliesTo: []string{"Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole"}},
 		{Rule: "AwsSolutions-IAM5", Reason: "X-Ray PutTraceSegments and PutTelemetryRecords do not support resource-level permissions; AWS documents Resource \"*\" for them.",
 			AppliesTo: []string{"Resource::*"}},
 	})
