@@ -25,7 +25,7 @@ func selection(t *testing.T, env, arch string) config.Selection {
 	if err := json.Unmarshal(b, &doc); err != nil {
 		t.Fatal(err)
 	}
-	sel, err := config.Select(env, arch, doc.Context[config.ContextEnvironments])
+	sel, err := config.Select(env, arch, "", doc.Context[config.ContextEnvironments])
 	if err != nil {
 		t.Fatal(err)
 	}

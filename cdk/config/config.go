@@ -2,6 +2,7 @@ package config
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -19,6 +20,7 @@ import (
 const (
 	ContextEnv          = "env"
 	ContextArch         = "arch"
+	ContextStore        = "store"
 	ContextEnvironments = "progresskit:environments"
 	DefaultEnv          = "dev"
 )
@@ -78,6 +80,9 @@ type Settings struct {
 	Account     string `json:"account"`
 	Region      string `json:"region"`
 	DefaultArch string `json:"defaultArch"`
+	// DefaultStore is the store every arch runs on without '-c store=';
+	// empty: each arch's own (deploy.DefaultStore).
+	DefaultStore string `json:"defaultStore,omitempty"`
 	// Production keeps stateful resources on delete, with deletion
 	// protection, PITR and Multi-AZ; otherwise they may be destroyed.
 	Production bool   `json:"production"`
@@ -106,9 +111,26 @@ type Settings struct {
 
 // Selection is what one synthesis builds.
 type Selection struct {
-	Env      string
-	Arches   []string
+	Env    string
+	Arches []string
+	// Stores is the store each of Arches runs on.
+	Stores   map[string]string
 	Settings Settings
+}
+
+// StoresUsed are the stores the selection's arches run on, in
+// deploy.Stores order: the data stacks to build.
+func (s Selection) StoresUsed() []string {
+	var out []string
+	for _, st := range deploy.Stores {
+		for _, a := range s.Arches {
+			if s.Stores[a] == st {
+				out = append(out, st)
+				break
+			}
+		}
+	}
+	return out
 }
 
 var (
@@ -122,9 +144,11 @@ var (
 	domainRE  = regexp.MustCompile(`^([a-z0-9]([a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,}$`)
 )
 
-// Select resolves the env and arch context values against the environments
-// defined in cdk.json (raw is the context value of ContextEnvironments).
-func Select(env, arch string, raw any) (Selection, error) {
+// Select resolves the env, arch and store context values against the
+// environments defined in cdk.json (raw is the context value of
+// ContextEnvironments). The store is the flag's, else the env's
+// defaultStore, else each arch's own.
+func Select(env, arch, store string, raw any) (Selection, error) {
 	envs, err := parseEnvironments(raw)
 	if err != nil {
 		return Selection{}, err
@@ -147,6 +171,16 @@ func Select(env, arch string, raw any) (Selection, error) {
 		sel.Arches = []string{arch}
 	default:
 		return Selection{}, fmt.Errorf("unknown arch %q: valid values are %s, %s", arch, strings.Join(deploy.Computes, ", "), ArchAll)
+	}
+	if store != "" && !slices.Contains(deploy.Stores, store) {
+		return Selection{}, fmt.Errorf("unknown store %q: valid values are %s (every arch runs on either)", store, strings.Join(deploy.Stores, ", "))
+	}
+	if store == "" {
+		store = s.DefaultStore
+	}
+	sel.Stores = map[string]string{}
+	for _, a := range sel.Arches {
+		sel.Stores[a] = cmp.Or(store, deploy.DefaultStore(a))
 	}
 	return sel, nil
 }
@@ -208,6 +242,9 @@ func (s Settings) Validate() error {
 	}
 	if !slices.Contains(deploy.Computes, s.DefaultArch) {
 		bad("defaultArch", "%q is not one of %s", s.DefaultArch, strings.Join(deploy.Computes, ", "))
+	}
+	if s.DefaultStore != "" && !slices.Contains(deploy.Stores, s.DefaultStore) {
+		bad("defaultStore", "%q is not one of %s (or leave it out: each arch's own)", s.DefaultStore, strings.Join(deploy.Stores, ", "))
 	}
 	if s.AlarmEmail != "" && !emailRE.MatchString(s.AlarmEmail) {
 		bad("alarmEmail", "%q is not an email address", s.AlarmEmail)

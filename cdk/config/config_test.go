@@ -28,7 +28,7 @@ func repoEnvironments(t *testing.T) map[string]any {
 func TestRepositoryEnvironmentsAreValid(t *testing.T) {
 	envs := repoEnvironments(t)
 	for _, env := range []string{"dev", "prod"} {
-		sel, err := Select(env, "", envs)
+		sel, err := Select(env, "", "", envs)
 		if err != nil {
 			t.Fatalf("%s: %v", env, err)
 		}
@@ -36,11 +36,45 @@ func TestRepositoryEnvironmentsAreValid(t *testing.T) {
 			t.Fatalf("%s selected %+v", env, sel)
 		}
 	}
-	if sel, err := Select("", ArchAll, envs); err != nil || sel.Env != DefaultEnv || len(sel.Arches) != 3 {
+	if sel, err := Select("", ArchAll, "", envs); err != nil || sel.Env != DefaultEnv || len(sel.Arches) != 3 {
 		t.Fatalf("defaults: %+v %v", sel, err)
 	}
-	if sel, _ := Select("prod", "", envs); !sel.Settings.Production {
+	if sel, _ := Select("prod", "", "", envs); !sel.Settings.Production {
 		t.Fatal("prod is not marked production")
+	}
+}
+
+// The store is the flag's, else the env's defaultStore, else the arch's
+// own; a misspelt one stops synthesis with the valid values.
+func TestStoreSelection(t *testing.T) {
+	envs := repoEnvironments(t)
+	for _, c := range []struct {
+		arch, store, envDefault string
+		want                    map[string]string
+	}{
+		{ArchAll, "", "", map[string]string{"lambda": "dynamodb", "fargate": "dynamodb", "ec2": "postgres"}},
+		{"fargate", "postgres", "", map[string]string{"fargate": "postgres"}},
+		{"ec2", "dynamodb", "", map[string]string{"ec2": "dynamodb"}},
+		{ArchAll, "", "postgres", map[string]string{"lambda": "postgres", "fargate": "postgres", "ec2": "postgres"}},
+		{"lambda", "dynamodb", "postgres", map[string]string{"lambda": "dynamodb"}},
+	} {
+		b, _ := json.Marshal(envs)
+		var mine map[string]any
+		json.Unmarshal(b, &mine)
+		if c.envDefault != "" {
+			mine["dev"].(map[string]any)["defaultStore"] = c.envDefault
+		}
+		sel, err := Select("dev", c.arch, c.store, mine)
+		if err != nil || !reflect.DeepEqual(sel.Stores, c.want) {
+			t.Errorf("arch=%s store=%q defaultStore=%q: %v %v, want %v", c.arch, c.store, c.envDefault, sel.Stores, err, c.want)
+		}
+	}
+	sel, _ := Select("dev", ArchAll, "", envs)
+	if used := sel.StoresUsed(); !reflect.DeepEqual(used, []string{"dynamodb", "postgres"}) {
+		t.Errorf("stores used %v", used)
+	}
+	if _, err := Select("dev", "fargate", "postgress", envs); err == nil || !strings.Contains(err.Error(), `unknown store "postgress": valid values are dynamodb, postgres`) {
+		t.Errorf("a misspelt store: %v", err)
 	}
 }
 
@@ -51,17 +85,17 @@ func TestEnvironmentsAsJSONText(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	sel, err := Select("prod", "", string(b))
+	sel, err := Select("prod", "", "", string(b))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want, _ := Select("prod", "", repoEnvironments(t)); !reflect.DeepEqual(sel, want) {
+	if want, _ := Select("prod", "", "", repoEnvironments(t)); !reflect.DeepEqual(sel, want) {
 		t.Errorf("from JSON text %+v, from the object %+v", sel, want)
 	}
-	if _, err := Select("prod", "", `{"prod": {"region": "us-east"}}`); err == nil || !strings.Contains(err.Error(), "region") {
+	if _, err := Select("prod", "", "", `{"prod": {"region": "us-east"}}`); err == nil || !strings.Contains(err.Error(), "region") {
 		t.Errorf("invalid settings as JSON text: %v, want an error naming region", err)
 	}
-	if _, err := Select("prod", "", `{"prod": `); err == nil {
+	if _, err := Select("prod", "", "", `{"prod": `); err == nil {
 		t.Error("truncated JSON text accepted")
 	}
 }
@@ -85,6 +119,7 @@ func TestMalformedSettingsStopSynthesis(t *testing.T) {
 		"bad account":         {func(e map[string]any) { e["account"] = "1234" }, "12-digit"},
 		"bad default arch":    {func(e map[string]any) { e["defaultArch"] = "k8s" }, "lambda, fargate, ec2"},
 		"bad email":           {func(e map[string]any) { e["alarmEmail"] = "oncall" }, "alarmEmail"},
+		"bad default store":   {func(e map[string]any) { e["defaultStore"] = "mysql" }, "dynamodb, postgres"},
 		"bad retention":       {func(e map[string]any) { e["logRetentionDays"] = 10 }, "retention"},
 		"x86 instance":        {func(e map[string]any) { sizing(e)["ec2InstanceType"] = "t3.small" }, "Graviton"},
 		"misspelt instance":   {func(e map[string]any) { sizing(e)["ec2InstanceType"] = "t4g.smal" }, "nearest: t4g.small"},
@@ -105,12 +140,12 @@ func TestMalformedSettingsStopSynthesis(t *testing.T) {
 		"write ratio": {func(e map[string]any) { e["traffic"].(map[string]any)["writeRatio"] = 2 }, "writeRatio"},
 	}
 	for name, c := range cases {
-		_, err := Select("prod", "", mutate(c.f))
+		_, err := Select("prod", "", "", mutate(c.f))
 		if err == nil || !strings.Contains(err.Error(), c.want) || !strings.Contains(err.Error(), "env dev") {
 			t.Errorf("%s: %v, want an error about env dev mentioning %q", name, err, c.want)
 		}
 	}
-	if _, err := Select("dev", "", nil); err == nil {
+	if _, err := Select("dev", "", "", nil); err == nil {
 		t.Error("no environments accepted")
 	}
 }

@@ -9,6 +9,8 @@ import (
 	"github.com/progresskit/progresskit/cdk/config"
 	"github.com/progresskit/progresskit/constructs"
 	"github.com/progresskit/progresskit/constructs/compliance"
+	"github.com/progresskit/progresskit/constructs/network"
+	"github.com/progresskit/progresskit/constructs/store"
 	"github.com/progresskit/progresskit/service/deploy"
 )
 
@@ -45,7 +47,8 @@ func Build(app awscdk.App) (b *Built, err error) {
 		v, _ := app.Node().TryGetContext(jsii.String(k)).(string)
 		return v
 	}
-	sel, err := config.Select(ctx(config.ContextEnv), ctx(config.ContextArch), app.Node().TryGetContext(jsii.String(config.ContextEnvironments)))
+	sel, err := config.Select(ctx(config.ContextEnv), ctx(config.ContextArch), ctx(config.ContextStore),
+		app.Node().TryGetContext(jsii.String(config.ContextEnvironments)))
 	if err != nil {
 		return nil, err
 	}
@@ -67,31 +70,46 @@ func Build(app awscdk.App) (b *Built, err error) {
 	b.Identity = NewIdentityStack(app, StackName(sel.Env, "Identity"), &IdentityStackProps{
 		StackProps: stackProps("Identity", "user pool and app clients"), Settings: s,
 	})
-	onTable := func(compute string) bool { return deploy.DefaultStore(compute) == deploy.DynamoDB }
-	if slices.ContainsFunc(arches, onTable) {
+	// The data stacks stand apart from compute and do not depend on which
+	// compute uses them: switching compute never touches data.
+	used := sel.StoresUsed()
+	if slices.Contains(used, deploy.DynamoDB) {
 		b.Data = NewDataStack(app, StackName(sel.Env, "Data"), &DataStackProps{
-			StackProps: stackProps("Data", "progress table (shared by lambda and fargate)"), Settings: s,
+			StackProps: stackProps("Data", "progress table (DynamoDB)"), Settings: s,
 		})
 	}
+	if slices.Contains(used, deploy.Postgres) {
+		b.RDS = NewRDSStack(app, StackName(sel.Env, "Rds"), &RDSStackProps{
+			StackProps: stackProps("Rds", "VPC and PostgreSQL"), Settings: s,
+		})
+	}
+	// on is an arch's store, and the database's network for compute that
+	// must run beside it.
+	on := func(compute string) (store.Store, *network.Network, string) {
+		if sel.Stores[compute] == deploy.Postgres {
+			return b.RDS.Database, b.RDS.Network, " on " + deploy.StoreTitle(deploy.Postgres)
+		}
+		return b.Data.Table, nil, " on " + deploy.StoreTitle(deploy.DynamoDB)
+	}
 	if slices.Contains(arches, deploy.Lambda) {
+		st, _, desc := on(deploy.Lambda)
 		b.Lambda = NewLambdaStack(app, StackName(sel.Env, "Lambda"), &LambdaStackProps{
-			StackProps: stackProps("Lambda", "HTTP API + Lambda on DynamoDB"), Settings: s,
-			Store: b.Data.Table, Identity: b.Identity.Identity,
+			StackProps: stackProps("Lambda", "HTTP API + Lambda"+desc), Settings: s,
+			Store: st, Identity: b.Identity.Identity,
 		})
 	}
 	if slices.Contains(arches, deploy.Fargate) {
+		st, net, desc := on(deploy.Fargate)
 		b.Fargate = NewFargateStack(app, StackName(sel.Env, "Fargate"), &FargateStackProps{
-			StackProps: stackProps("Fargate", "ALB + Fargate on DynamoDB"), Settings: s,
-			Store: b.Data.Table, Identity: b.Identity.Identity,
+			StackProps: stackProps("Fargate", "ALB + Fargate"+desc), Settings: s,
+			Store: st, Network: net, Identity: b.Identity.Identity,
 		})
 	}
 	if slices.Contains(arches, deploy.EC2) {
-		b.RDS = NewRDSStack(app, StackName(sel.Env, "Rds"), &RDSStackProps{
-			StackProps: stackProps("Rds", "VPC and PostgreSQL (ec2)"), Settings: s,
-		})
+		st, net, desc := on(deploy.EC2)
 		b.EC2 = NewEC2Stack(app, StackName(sel.Env, "Ec2"), &EC2StackProps{
-			StackProps: stackProps("Ec2", "ALB + EC2 Auto Scaling group on PostgreSQL"), Settings: s,
-			Store: b.RDS.Database, Network: b.RDS.Network, Identity: b.Identity.Identity,
+			StackProps: stackProps("Ec2", "ALB + EC2 Auto Scaling group"+desc), Settings: s,
+			Store: st, Network: net, Identity: b.Identity.Identity,
 		})
 	}
 	if s.GitHubRepository != "" {

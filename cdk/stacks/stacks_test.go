@@ -47,7 +47,10 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
-func newApp(env, arch string) awscdk.App {
+func newApp(env, arch string) awscdk.App { return newAppOn(env, arch, "") }
+
+// newAppOn is newApp with '-c store=store' (none when empty).
+func newAppOn(env, arch, store string) awscdk.App {
 	ctx := map[string]any{}
 	for k, v := range cdkContext {
 		ctx[k] = v
@@ -57,6 +60,9 @@ func newApp(env, arch string) awscdk.App {
 	}
 	if arch != "" {
 		ctx[config.ContextArch] = arch
+	}
+	if store != "" {
+		ctx[config.ContextStore] = store
 	}
 	return awscdk.NewApp(&awscdk.AppProps{Context: &ctx})
 }
@@ -77,9 +83,12 @@ func buildWith(t *testing.T, env, arch string, mutate func(settings map[string]a
 	return b
 }
 
-func build(t *testing.T, env, arch string) *stacks.Built {
+func build(t *testing.T, env, arch string) *stacks.Built { return buildOn(t, env, arch, "") }
+
+// buildOn builds env and arch on store ("": each arch's own).
+func buildOn(t *testing.T, env, arch, store string) *stacks.Built {
 	t.Helper()
-	b, err := stacks.Build(newApp(env, arch))
+	b, err := stacks.Build(newAppOn(env, arch, store))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -289,37 +298,53 @@ func TestLambdaStack(t *testing.T) {
 	}
 }
 
-// cdk-nag's AwsSolutions pack finds nothing unsuppressed in any stack.
+// cdk-nag's AwsSolutions pack finds nothing unsuppressed in any stack of
+// any env, every compute on every store.
 func TestNoUnsuppressedNagErrors(t *testing.T) {
 	for _, env := range []string{"dev", "prod"} {
-		b := build(t, env, config.ArchAll)
-		for _, st := range []awscdk.Stack{b.Identity.Stack, b.Data.Stack, b.Lambda.Stack, b.Fargate.Stack, b.RDS.Stack, b.EC2.Stack} {
-			ann := assertions.Annotations_FromStack(st)
-			for _, kind := range []string{"error", "warning"} {
-				var msgs []string
-				find := ann.FindError
-				if kind == "warning" {
-					find = ann.FindWarning
-				}
-				for _, m := range *find(jsii.String("*"), assertions.Match_StringLikeRegexp(jsii.String("AwsSolutions-.*"))) {
-					msgs = append(msgs, fmt.Sprintf("%s: %v", *m.Id, m.Entry.Data))
-				}
-				if len(msgs) > 0 {
-					t.Errorf("%s %s: unsuppressed cdk-nag %ss:\n%s", env, *st.StackName(), kind, strings.Join(msgs, "\n"))
-				}
+		for _, store := range deploy.Stores {
+			b := buildOn(t, env, config.ArchAll, store)
+			all := []awscdk.Stack{b.Identity.Stack, b.Lambda.Stack, b.Fargate.Stack, b.EC2.Stack}
+			if store == deploy.DynamoDB {
+				all = append(all, b.Data.Stack)
+			} else {
+				all = append(all, b.RDS.Stack)
+			}
+			checkNag(t, env+" on "+store, all...)
+		}
+	}
+}
+
+// checkNag: cdk-nag reports nothing unsuppressed in stacks.
+func checkNag(t *testing.T, what string, stacks ...awscdk.Stack) {
+	t.Helper()
+	for _, st := range stacks {
+		ann := assertions.Annotations_FromStack(st)
+		for _, kind := range []string{"error", "warning"} {
+			var msgs []string
+			find := ann.FindError
+			if kind == "warning" {
+				find = ann.FindWarning
+			}
+			for _, m := range *find(jsii.String("*"), assertions.Match_StringLikeRegexp(jsii.String("AwsSolutions-.*"))) {
+				msgs = append(msgs, fmt.Sprintf("%s: %v", *m.Id, m.Entry.Data))
+			}
+			if len(msgs) > 0 {
+				t.Errorf("%s %s: unsuppressed cdk-nag %ss:\n%s", what, *st.StackName(), kind, strings.Join(msgs, "\n"))
 			}
 		}
 	}
 }
 
 func TestContextErrorsListValidValues(t *testing.T) {
-	cases := map[string][2]string{
-		"unknown env":  {"qa", ""},
-		"unknown arch": {"dev", "kubernetes"},
+	cases := map[string][3]string{
+		"unknown env":   {"qa", ""},
+		"unknown arch":  {"dev", "kubernetes"},
+		"unknown store": {"dev", "fargate", "postgress"},
 	}
-	wants := map[string]string{"unknown env": "dev, prod", "unknown arch": "lambda, fargate, ec2, all"}
+	wants := map[string]string{"unknown env": "dev, prod", "unknown arch": "lambda, fargate, ec2, all", "unknown store": "dynamodb, postgres"}
 	for name, c := range cases {
-		_, err := stacks.Build(newApp(c[0], c[1]))
+		_, err := stacks.Build(newAppOn(c[0], c[1], c[2]))
 		if err == nil || !strings.Contains(err.Error(), wants[name]) {
 			t.Errorf("%s: %v, want a message with %q", name, err, wants[name])
 		}

@@ -20,6 +20,17 @@ const (
 // Stores lists the deployments' stores.
 var Stores = []string{DynamoDB, Postgres}
 
+// StoreTitle is a store's name for people.
+func StoreTitle(store string) string {
+	switch store {
+	case DynamoDB:
+		return "DynamoDB"
+	case Postgres:
+		return "PostgreSQL"
+	}
+	return store
+}
+
 // DefaultStore is the store a compute is deployed with: Lambda and Fargate
 // share the DynamoDB table, EC2 runs beside PostgreSQL. "" for an unknown
 // compute.

@@ -59,7 +59,7 @@ func (c *costFlags) inputs() (*cost.Model, cost.Traffic, cost.Deployment, error)
 	if err := json.Unmarshal(b, &doc); err != nil {
 		return nil, cost.Traffic{}, cost.Deployment{}, fmt.Errorf("%s: %w", *c.cdkJSON, err)
 	}
-	sel, err := config.Select(*c.env, "", doc.Context[config.ContextEnvironments])
+	sel, err := config.Select(*c.env, "", "", doc.Context[config.ContextEnvironments])
 	if err != nil {
 		return nil, cost.Traffic{}, cost.Deployment{}, err
 	}
