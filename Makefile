@@ -7,7 +7,7 @@ GO        ?= go
 BIN       := bin
 PROGRESS  := $(BIN)/progress
 ADDR      ?= 127.0.0.1:8080
-STORE     ?= sqlite://var/progress.db
+RUN_STORE ?= sqlite://var/progress.db
 VENV      := .venv
 NODE_OK   := node_modules/.package-lock.json
 VENV_OK   := $(VENV)/.installed
@@ -36,7 +36,7 @@ build: $(PROGRESS) ## build bin/progress (static, no cgo)
 
 .PHONY: run
 run: $(PROGRESS) ## build and serve on 127.0.0.1:8080 with SQLite, dev auth and the demo page
-	@echo "progress API on http://$(ADDR) (SQLite $(STORE), dev auth)." >&2
+	@echo "progress API on http://$(ADDR) (SQLite $(RUN_STORE), dev auth)." >&2
 	@echo "Demo: open http://$(ADDR)/demo/?device=web and http://$(ADDR)/demo/?device=phone in two windows." >&2
 	@echo "In another terminal:" >&2
 	@echo "  TOKEN=\$$($(PROGRESS) token --user ada)" >&2
@@ -45,7 +45,7 @@ run: $(PROGRESS) ## build and serve on 127.0.0.1:8080 with SQLite, dev auth and 
 	@echo "    -d '{\"events\":[{\"id\":\"e-1\",\"lessonId\":\"l1\",\"type\":\"complete\",\"occurredAt\":\"'\$$(date -u +%Y-%m-%dT%H:%M:%SZ)'\",\"device\":\"web\",\"lessonCount\":12}]}'" >&2
 	@echo "  curl -s http://$(ADDR)/v1/users/ada/courses/go-101 -H \"Authorization: Bearer \$$TOKEN\"" >&2
 	@echo "Stop with Ctrl-C." >&2
-	$(PROGRESS) serve --addr $(ADDR) --store $(STORE) --auth dev --demo
+	$(PROGRESS) serve --addr $(ADDR) --store $(RUN_STORE) --auth dev --demo
 
 $(NODE_OK): package.json package-lock.json
 	npm ci --no-audit --no-fund
@@ -130,23 +130,26 @@ test-unit: ## the tests that need no server (SHORT=1 skips the rest; CI never se
 CDK  := node_modules/.bin/cdk
 ENV  ?= dev
 ARCH ?=
-CDK_CONTEXT = -c env=$(ENV) $(if $(ARCH),-c arch=$(ARCH))
+STORE ?=
+CDK_CONTEXT = -c env=$(ENV) $(if $(ARCH),-c arch=$(ARCH)) $(if $(STORE),-c store=$(STORE))
 DIFF_FLAGS   ?=
 DEPLOY_FLAGS ?=
 ACTIONLINT   := github.com/rhysd/actionlint/cmd/actionlint@v1.7.7
 
 .PHONY: synth
-synth: $(NODE_OK) ## synthesize one env: make synth ENV=prod ARCH=lambda
-	$(CDK) synth $(CDK_CONTEXT) --quiet -o cdk.out/$(ENV)-$(or $(ARCH),default)
+synth: $(NODE_OK) ## synthesize one env: make synth ENV=prod ARCH=fargate STORE=postgres
+	$(CDK) synth $(CDK_CONTEXT) --quiet -o cdk.out/$(ENV)-$(or $(ARCH),default)$(if $(STORE),-$(STORE))
 
 ENVS := $(shell python3 -c 'import json;print(" ".join(json.load(open("cdk.json"))["context"]["progresskit:environments"]))')
+# service/deploy.Stores; a test keeps the two equal.
+STORES := dynamodb postgres
 
 .PHONY: synth-all
-synth-all: $(NODE_OK) ## synthesize every env with every available arch into cdk.out/<env>
-	@for env in $(ENVS); do \
-	  echo "synth $$env (arch=all)" >&2; \
-	  $(CDK) synth -c env=$$env -c arch=all --quiet -o cdk.out/$$env || exit 1; \
-	done
+synth-all: $(NODE_OK) ## synthesize every env with every arch on every store into cdk.out/<env>-<store>
+	@for env in $(ENVS); do for store in $(STORES); do \
+	  echo "synth $$env (arch=all, store=$$store)" >&2; \
+	  $(CDK) synth -c env=$$env -c arch=all -c store=$$store --quiet -o cdk.out/$$env-$$store || exit 1; \
+	done; done
 
 # cdk.json leaves domainName, certificateArn, hostedZoneId and
 # githubRepository empty, and without them there is no HTTPS listener, no
@@ -157,12 +160,12 @@ FULL_SETTINGS := test/lint/full-settings.json
 FULL_ENVIRONMENTS = python3 -c 'import json, sys; envs = json.load(open("cdk.json"))["context"]["progresskit:environments"]; full = json.load(open(sys.argv[1])); [e.update(full) for e in envs.values()]; print(json.dumps(envs))' $(FULL_SETTINGS)
 
 .PHONY: synth-full
-synth-full: $(NODE_OK) ## synthesize every env and arch with every optional setting set (test/lint/full-settings.json) into cdk.out/<env>-full
+synth-full: $(NODE_OK) ## synthesize every env, arch and store with every optional setting set (test/lint/full-settings.json) into cdk.out/<env>-full-<store>
 	@envs=$$($(FULL_ENVIRONMENTS)) || exit 1; \
-	for env in $(ENVS); do \
-	  echo "synth $$env (arch=all, with $(FULL_SETTINGS))" >&2; \
-	  $(CDK) synth -c env=$$env -c arch=all -c "progresskit:environments=$$envs" --quiet -o cdk.out/$$env-full || exit 1; \
-	done
+	for env in $(ENVS); do for store in $(STORES); do \
+	  echo "synth $$env (arch=all, store=$$store, with $(FULL_SETTINGS))" >&2; \
+	  $(CDK) synth -c env=$$env -c arch=all -c store=$$store -c "progresskit:environments=$$envs" --quiet -o cdk.out/$$env-full-$$store || exit 1; \
+	done; done
 
 .PHONY: lint-workflows
 lint-workflows: ## actionlint (pinned) on .github/workflows
@@ -174,10 +177,10 @@ GUARD_PKG := node_modules/@cdklabs/cdk-validator-cfnguard
 GUARD     := $(GUARD_PKG)/bin/$(if $(filter Darwin,$(shell uname -s)),macos,ubuntu)/$(subst arm64,aarch64,$(shell uname -m))/cfn-guard
 
 .PHONY: lint-iac
-lint-iac: synth-all synth-full $(VENV_OK) $(CHECKOV_OK) ## cfn-lint, checkov and cfn-guard on every synthesized template, cdk.out/<env> and cdk.out/<env>-full (.cfnlintrc.yaml, .checkov.yaml, .cfnguard.yaml)
+lint-iac: synth-all synth-full $(VENV_OK) $(CHECKOV_OK) ## cfn-lint, checkov and cfn-guard on every synthesized template, cdk.out/<env>-<store> and cdk.out/<env>-full-<store> (.cfnlintrc.yaml, .checkov.yaml, .cfnguard.yaml)
 	$(VENV)/bin/cfn-lint
 	$(CHECKOV_VENV)/bin/checkov --config-file .checkov.yaml
-	$(GO) run ./test/cfnguard -guard $(GUARD) -rules $(GUARD_PKG)/rules/control-tower/cfn-guard -exceptions .cfnguard.yaml $(foreach env,$(ENVS),cdk.out/$(env) cdk.out/$(env)-full)
+	$(GO) run ./test/cfnguard -guard $(GUARD) -rules $(GUARD_PKG)/rules/control-tower/cfn-guard -exceptions .cfnguard.yaml $(foreach env,$(ENVS),$(foreach store,$(STORES),cdk.out/$(env)-$(store) cdk.out/$(env)-full-$(store)))
 
 .PHONY: diff
 diff: $(NODE_OK) ## compare with what is deployed (needs AWS credentials)

@@ -10,6 +10,8 @@ import (
 	"testing"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/progresskit/progresskit/service/deploy"
 )
 
 // bin/progress is rebuilt when anything it compiles or embeds changes:
@@ -40,17 +42,18 @@ func TestMakeRebuildsTheCLIWhenItsSourcesChange(t *testing.T) {
 	}
 }
 
-// make lint-iac lints every env a second time with every optional setting
-// set (cdk.out/<env>-full), and each of the three linters reads those
-// templates: cfn-lint's globs and checkov's directories cover them, and
-// cfn-guard is given them.
+// make lint-iac lints every env with every arch on every store
+// (cdk.out/<env>-<store>), and a second time with every optional setting
+// set (cdk.out/<env>-full-<store>), and each of the three linters reads
+// those templates: cfn-lint's globs and checkov's directories cover them,
+// and cfn-guard is given them. Its store list is service/deploy's.
 func TestLintIacLintsTheFullSettings(t *testing.T) {
 	out, err := exec.Command("make", "-C", "..", "-n", "lint-iac").CombinedOutput()
 	if err != nil {
 		t.Fatalf("make -n lint-iac: %v\n%s", err, out)
 	}
 	dry := string(out)
-	for _, want := range []string{"test/lint/full-settings.json", `-c "progresskit:environments=$envs"`, "-o cdk.out/$env-full"} {
+	for _, want := range []string{"test/lint/full-settings.json", `-c "progresskit:environments=$envs"`, "-o cdk.out/$env-full-$store", "-c store=$store"} {
 		if !strings.Contains(dry, want) {
 			t.Errorf("make lint-iac would not run %q:\n%s", want, dry)
 		}
@@ -70,10 +73,14 @@ func TestLintIacLintsTheFullSettings(t *testing.T) {
 	readYAML(t, "../.cfnlintrc.yaml", &lint)
 	readYAML(t, "../.checkov.yaml", &checkov)
 	for _, env := range cdkEnvs(t) {
-		dir := "cdk.out/" + env + "-full"
-		if !slices.Contains(guard, dir) {
-			t.Errorf("cfn-guard is not given %s: %s", dir, guard)
+		for _, store := range deploy.Stores {
+			for _, dir := range []string{"cdk.out/" + env + "-" + store, "cdk.out/" + env + "-full-" + store} {
+				if !slices.Contains(guard, dir) {
+					t.Errorf("cfn-guard is not given %s: %s", dir, guard)
+				}
+			}
 		}
+		dir := "cdk.out/" + env + "-full-" + deploy.Stores[0]
 		tpl := dir + "/Progress-" + env + "-Ci.template.json"
 		matched := false
 		for _, g := range lint.Templates {
