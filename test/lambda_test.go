@@ -144,10 +144,16 @@ func (g *apiGateway) authorize(header string) (map[string]string, bool) {
 	return claims, true
 }
 
-// startBootstrap runs the real bootstrap binary against rt.
+// startBootstrap runs the real DynamoDB bootstrap binary against rt.
 func startBootstrap(t *testing.T, rt *lambdaruntime.API, env ...string) *exec.Cmd {
 	t.Helper()
-	cmd := exec.Command(bootstrapBin)
+	return startBootstrapBin(t, bootstrapBin, rt, env...)
+}
+
+// startBootstrapBin runs the bootstrap binary bin against rt.
+func startBootstrapBin(t *testing.T, bin string, rt *lambdaruntime.API, env ...string) *exec.Cmd {
+	t.Helper()
+	cmd := exec.Command(bin)
 	cmd.Env = append(append(rt.Env(t.TempDir()), "PATH="+os.Getenv("PATH")), env...)
 	var logs bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &logs, &logs
