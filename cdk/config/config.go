@@ -22,8 +22,12 @@ const (
 	ContextArch         = "arch"
 	ContextStore        = "store"
 	ContextEnvironments = "progresskit:environments"
+	ContextPreview      = "progresskit:preview"
 	DefaultEnv          = "dev"
 )
+
+// StackPrefix begins every stack's name: Progress-<env>-<part>.
+const StackPrefix = "Progress-"
 
 // ArchAll, as -c arch, synthesizes every compute (deploy.Computes).
 const ArchAll = "all"
@@ -116,6 +120,11 @@ type Selection struct {
 	// Stores is the store each of Arches runs on.
 	Stores   map[string]string
 	Settings Settings
+	// Preview is set for a pull request's env (pr-N), derived from the
+	// preview template's env.
+	Preview bool
+	// PreviewTemplate is cdk.json's preview template; nil without one.
+	PreviewTemplate *Preview
 }
 
 // StoresUsed are the stores the selection's arches run on, in
@@ -148,8 +157,16 @@ var (
 // environments defined in cdk.json (raw is the context value of
 // ContextEnvironments). The store is the flag's, else the env's
 // defaultStore, else each arch's own.
-func Select(env, arch, store string, raw any) (Selection, error) {
+func Select(env, arch, store string, raw any, opts ...Option) (Selection, error) {
+	var o options
+	for _, opt := range opts {
+		opt(&o)
+	}
 	envs, err := parseEnvironments(raw)
+	if err != nil {
+		return Selection{}, err
+	}
+	tmpl, err := parsePreviewOf(o.preview, envs)
 	if err != nil {
 		return Selection{}, err
 	}
@@ -157,13 +174,20 @@ func Select(env, arch, store string, raw any) (Selection, error) {
 		env = DefaultEnv
 	}
 	s, ok := envs[env]
+	preview := false
+	if !ok && IsPreviewEnv(env) {
+		if tmpl == nil {
+			return Selection{}, fmt.Errorf("env %s is a pull request's preview, but cdk.json has no %q: add {\"from\": ENV} to derive previews from ENV", env, ContextPreview)
+		}
+		s, ok, preview = envs[tmpl.From].forPreview(), true, true
+	}
 	if !ok {
-		return Selection{}, fmt.Errorf("unknown env %q: valid values are %s (defined under %q in cdk.json)", env, strings.Join(sortedKeys(envs), ", "), ContextEnvironments)
+		return Selection{}, fmt.Errorf("unknown env %q: valid values are %s (defined under %q in cdk.json), or pr-N with %q", env, strings.Join(sortedKeys(envs), ", "), ContextEnvironments, ContextPreview)
 	}
 	if arch == "" {
 		arch = s.DefaultArch
 	}
-	sel := Selection{Env: env, Settings: s}
+	sel := Selection{Env: env, Settings: s, Preview: preview, PreviewTemplate: tmpl}
 	switch {
 	case arch == ArchAll:
 		sel.Arches = slices.Clone(deploy.Computes)
