@@ -28,7 +28,7 @@ type Built struct {
 }
 
 // StackName is the name of one of an environment's stacks.
-func StackName(env, part string) string { return "Progress-" + env + "-" + part }
+func StackName(env, part string) string { return config.StackPrefix + env + "-" + part }
 
 // Build reads the env and arch context of app and adds the stacks they
 // select, with the cdk-nag checks applied. A construct's refusal of its
@@ -48,7 +48,8 @@ func Build(app awscdk.App) (b *Built, err error) {
 		return v
 	}
 	sel, err := config.Select(ctx(config.ContextEnv), ctx(config.ContextArch), ctx(config.ContextStore),
-		app.Node().TryGetContext(jsii.String(config.ContextEnvironments)))
+		app.Node().TryGetContext(jsii.String(config.ContextEnvironments)),
+		config.WithPreview(app.Node().TryGetContext(jsii.String(config.ContextPreview))))
 	if err != nil {
 		return nil, err
 	}
@@ -58,12 +59,16 @@ func Build(app awscdk.App) (b *Built, err error) {
 	if s.Account != "" {
 		env.Account = jsii.String(s.Account)
 	}
+	tags := &map[string]*string{"project": jsii.String("progresskit"), "environment": jsii.String(sel.Env)}
+	if sel.Preview {
+		(*tags)["preview"] = jsii.String("true")
+	}
 	stackProps := func(part, description string) awscdk.StackProps {
 		return awscdk.StackProps{
 			Env:         env,
 			StackName:   jsii.String(StackName(sel.Env, part)),
 			Description: jsii.String("progresskit " + sel.Env + ": " + description),
-			Tags:        &map[string]*string{"project": jsii.String("progresskit"), "environment": jsii.String(sel.Env)},
+			Tags:        tags,
 		}
 	}
 	b = &Built{Selection: sel, Arches: arches}
@@ -115,6 +120,7 @@ func Build(app awscdk.App) (b *Built, err error) {
 	if s.GitHubRepository != "" {
 		b.CI = NewCIStack(app, StackName(sel.Env, "Ci"), &CIStackProps{
 			StackProps: stackProps("Ci", "GitHub Actions OIDC deploy role"), Env: sel.Env, Settings: s,
+			Previews: sel.PreviewTemplate != nil && sel.PreviewTemplate.From == sel.Env,
 		})
 	}
 	compliance.Check(app)

@@ -17,6 +17,9 @@ type CIStackProps struct {
 	awscdk.StackProps
 	Env      string
 	Settings config.Settings
+	// Previews adds the role that deploys pull requests' previews, for
+	// the env previews are derived from.
+	Previews bool
 }
 
 // CIStack holds the roles the GitHub workflow assumes for this env.
@@ -34,8 +37,13 @@ func NewCIStack(scope constructs.Construct, id string, props *CIStackProps) *CIS
 	if s.GitHubOIDCProviderARN != "" {
 		provider = awsiam.OidcProviderNative_FromOidcProviderArn(stack, jsii.String("GitHubProvider"), jsii.String(s.GitHubOIDCProviderARN))
 	}
+	previews := ""
+	if props.Previews {
+		previews = config.PreviewGitHubEnvironment
+	}
 	roles := deployrole.New(stack, "GitHub", &deployrole.Props{
 		Repository: s.GitHubRepository, Environment: props.Env, ExistingProvider: provider, PullRequestDiff: true,
+		PreviewEnvironment: previews,
 	})
 	awscdk.NewCfnOutput(stack, jsii.String("DeployRoleArn"), &awscdk.CfnOutputProps{
 		Value: roles.Role.RoleArn(), Description: jsii.String("AWS_ROLE_ARN of GitHub environment " + props.Env),
@@ -43,5 +51,10 @@ func NewCIStack(scope constructs.Construct, id string, props *CIStackProps) *CIS
 	awscdk.NewCfnOutput(stack, jsii.String("DiffRoleArn"), &awscdk.CfnOutputProps{
 		Value: roles.DiffRole.RoleArn(), Description: jsii.String("AWS_DIFF_ROLE_ARN_" + strings.ToUpper(props.Env) + " of the repository"),
 	})
+	if roles.PreviewRole != nil {
+		awscdk.NewCfnOutput(stack, jsii.String("PreviewRoleArn"), &awscdk.CfnOutputProps{
+			Value: roles.PreviewRole.RoleArn(), Description: jsii.String("AWS_ROLE_ARN of GitHub environment " + config.PreviewGitHubEnvironment),
+		})
+	}
 	return &CIStack{Stack: stack, Roles: roles}
 }

@@ -274,104 +274,111 @@ func TestCiStack(t *testing.T) {
 		t.Fatal("a Ci stack without githubRepository")
 	}
 	const repo = "my-org/learning-platform"
-	for name, mutate := range map[string]func(map[string]any){
-		"new provider": func(e map[string]any) { e["githubRepository"] = repo },
-		"existing provider": func(e map[string]any) {
-			e["githubRepository"] = repo
-			e["githubOidcProviderArn"] = "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com"
-		},
-	} {
-		t.Run(name, func(t *testing.T) {
-			b := buildWith(t, "prod", deploy.Lambda, mutate)
-			if b.CI == nil || *b.CI.Stack.StackName() != stacks.StackName("prod", "Ci") {
-				t.Fatal("no Progress-prod-Ci stack")
-			}
-			tpl := assertions.Template_FromStack(b.CI.Stack, nil)
-			wantProviders := map[string]int{"new provider": 1, "existing provider": 0}[name]
-			if n := len(resources(tpl, "AWS::IAM::OIDCProvider")); n != wantProviders {
-				t.Errorf("%d OIDC providers, want %d", n, wantProviders)
-			}
-			subjects := map[string]bool{}
-			roleSubject := map[string]string{}
-			for id, r := range resources(tpl, "AWS::IAM::Role") {
-				// Only the policies checked below may grant a role anything.
-				for _, k := range []string{"Policies", "ManagedPolicyArns", "PermissionsBoundary"} {
-					if v, ok := props(r)[k]; ok {
-						t.Errorf("%s has %s %v", id, k, v)
+	// dev is the preview template's env (cdk.json's progresskit:preview),
+	// so its Ci stack also holds the previews' role; prod's does not.
+	for _, env := range []string{"prod", "dev"} {
+		for name, mutate := range map[string]func(map[string]any){
+			"new provider": func(e map[string]any) { e["githubRepository"] = repo },
+			"existing provider": func(e map[string]any) {
+				e["githubRepository"] = repo
+				e["githubOidcProviderArn"] = "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com"
+			},
+		} {
+			t.Run(env+" "+name, func(t *testing.T) {
+				b := buildWith(t, env, deploy.Lambda, mutate)
+				if b.CI == nil || *b.CI.Stack.StackName() != stacks.StackName(env, "Ci") {
+					t.Fatalf("no Progress-%s-Ci stack", env)
+				}
+				tpl := assertions.Template_FromStack(b.CI.Stack, nil)
+				wantProviders := map[string]int{"new provider": 1, "existing provider": 0}[name]
+				if n := len(resources(tpl, "AWS::IAM::OIDCProvider")); n != wantProviders {
+					t.Errorf("%d OIDC providers, want %d", n, wantProviders)
+				}
+				subjects := map[string]bool{}
+				roleSubject := map[string]string{}
+				for id, r := range resources(tpl, "AWS::IAM::Role") {
+					// Only the policies checked below may grant a role anything.
+					for _, k := range []string{"Policies", "ManagedPolicyArns", "PermissionsBoundary"} {
+						if v, ok := props(r)[k]; ok {
+							t.Errorf("%s has %s %v", id, k, v)
+						}
+					}
+					doc := props(r)["AssumeRolePolicyDocument"].(map[string]any)
+					raw, _ := json.Marshal(doc)
+					if strings.Contains(string(raw), "StringLike") || strings.Contains(string(raw), "*") {
+						t.Errorf("%s trust has a pattern: %s", id, raw)
+					}
+					for _, st := range doc["Statement"].([]any) {
+						eq := st.(map[string]any)["Condition"].(map[string]any)["StringEquals"].(map[string]any)
+						if eq["token.actions.githubusercontent.com:aud"] != "sts.amazonaws.com" {
+							t.Errorf("%s: audience %v", id, eq)
+						}
+						sub := eq["token.actions.githubusercontent.com:sub"].(string)
+						subjects[sub] = true
+						if prev, ok := roleSubject[id]; ok && prev != sub {
+							t.Errorf("%s trusts both %s and %s", id, prev, sub)
+						}
+						roleSubject[id] = sub
 					}
 				}
-				doc := props(r)["AssumeRolePolicyDocument"].(map[string]any)
-				raw, _ := json.Marshal(doc)
-				if strings.Contains(string(raw), "StringLike") || strings.Contains(string(raw), "*") {
-					t.Errorf("%s trust has a pattern: %s", id, raw)
-				}
-				for _, st := range doc["Statement"].([]any) {
-					eq := st.(map[string]any)["Condition"].(map[string]any)["StringEquals"].(map[string]any)
-					if eq["token.actions.githubusercontent.com:aud"] != "sts.amazonaws.com" {
-						t.Errorf("%s: audience %v", id, eq)
+				for _, want := range []string{"repo:" + repo + ":environment:" + env, "repo:" + repo + ":pull_request"} {
+					if !subjects[want] {
+						t.Errorf("no role trusts %s; subjects %v", want, subjects)
 					}
-					sub := eq["token.actions.githubusercontent.com:sub"].(string)
-					subjects[sub] = true
-					if prev, ok := roleSubject[id]; ok && prev != sub {
-						t.Errorf("%s trusts both %s and %s", id, prev, sub)
-					}
-					roleSubject[id] = sub
 				}
-			}
-			for _, want := range []string{"repo:" + repo + ":environment:prod", "repo:" + repo + ":pull_request"} {
-				if !subjects[want] {
-					t.Errorf("no role trusts %s; subjects %v", want, subjects)
-				}
-			}
-			// Which bootstrap roles each role may assume, by the subject it
-			// trusts: a pull request must never reach the deploy or
-			// publishing roles, so the kinds are compared exactly.
-			bootstrapRole := bootstrapRoleARN(b.CI.Stack)
-			assumes := map[string][]string{}
-			for id, p := range resources(tpl, "AWS::IAM::Policy") {
-				attached, _ := props(p)["Roles"].([]any)
-				if len(attached) != 1 {
-					t.Errorf("%s is attached to %v, want one role", id, attached)
-					continue
-				}
-				ref, _ := attached[0].(map[string]any)
-				role, _ := ref["Ref"].(string)
-				sub, ok := roleSubject[role]
-				if !ok {
-					t.Errorf("%s is attached to %v, not to a role trusted by GitHub", id, attached[0])
-					continue
-				}
-				for _, st := range props(p)["PolicyDocument"].(map[string]any)["Statement"].([]any) {
-					s := st.(map[string]any)
-					raw, _ := json.Marshal(s)
-					if len(s) != 3 || s["Effect"] != "Allow" || s["Action"] != "sts:AssumeRole" {
-						t.Errorf("%s: %s; want only Effect Allow, Action sts:AssumeRole and Resource", id, raw)
+				// Which bootstrap roles each role may assume, by the subject it
+				// trusts: a pull request must never reach the deploy or
+				// publishing roles, so the kinds are compared exactly.
+				bootstrapRole := bootstrapRoleARN(b.CI.Stack)
+				assumes := map[string][]string{}
+				for id, p := range resources(tpl, "AWS::IAM::Policy") {
+					attached, _ := props(p)["Roles"].([]any)
+					if len(attached) != 1 {
+						t.Errorf("%s is attached to %v, want one role", id, attached)
 						continue
 					}
-					for _, r := range asList(s["Resource"]) {
-						arn := cfnString(r)
-						m := bootstrapRole.FindStringSubmatch(arn)
-						if m == nil {
-							t.Errorf("%s allows sts:AssumeRole on %s, not a CDK bootstrap role of this account and region (%s)", id, arn, bootstrapRole)
+					ref, _ := attached[0].(map[string]any)
+					role, _ := ref["Ref"].(string)
+					sub, ok := roleSubject[role]
+					if !ok {
+						t.Errorf("%s is attached to %v, not to a role trusted by GitHub", id, attached[0])
+						continue
+					}
+					for _, st := range props(p)["PolicyDocument"].(map[string]any)["Statement"].([]any) {
+						s := st.(map[string]any)
+						raw, _ := json.Marshal(s)
+						if len(s) != 3 || s["Effect"] != "Allow" || s["Action"] != "sts:AssumeRole" {
+							t.Errorf("%s: %s; want only Effect Allow, Action sts:AssumeRole and Resource", id, raw)
 							continue
 						}
-						assumes[sub] = append(assumes[sub], m[1])
+						for _, r := range asList(s["Resource"]) {
+							arn := cfnString(r)
+							m := bootstrapRole.FindStringSubmatch(arn)
+							if m == nil {
+								t.Errorf("%s allows sts:AssumeRole on %s, not a CDK bootstrap role of this account and region (%s)", id, arn, bootstrapRole)
+								continue
+							}
+							assumes[sub] = append(assumes[sub], m[1])
+						}
 					}
 				}
-			}
-			for sub := range assumes {
-				slices.Sort(assumes[sub])
-			}
-			want := map[string][]string{
-				"repo:" + repo + ":environment:prod": {"deploy", "file-publishing", "image-publishing", "lookup"},
-				"repo:" + repo + ":pull_request":     {"lookup"},
-			}
-			if !reflect.DeepEqual(assumes, want) {
-				t.Errorf("bootstrap roles each role may assume, by trusted subject:\n got  %v\n want %v", assumes, want)
-			}
-			for _, m := range *assertions.Annotations_FromStack(b.CI.Stack).FindError(jsii.String("*"), assertions.Match_StringLikeRegexp(jsii.String("AwsSolutions-.*"))) {
-				t.Errorf("cdk-nag: %s %v", *m.Id, m.Entry.Data)
-			}
-		})
+				for sub := range assumes {
+					slices.Sort(assumes[sub])
+				}
+				want := map[string][]string{
+					"repo:" + repo + ":environment:" + env: {"deploy", "file-publishing", "image-publishing", "lookup"},
+					"repo:" + repo + ":pull_request":       {"lookup"},
+				}
+				if env == "dev" {
+					want["repo:"+repo+":environment:"+config.PreviewGitHubEnvironment] = []string{"deploy", "file-publishing", "image-publishing", "lookup"}
+				}
+				if !reflect.DeepEqual(assumes, want) {
+					t.Errorf("bootstrap roles each role may assume, by trusted subject:\n got  %v\n want %v", assumes, want)
+				}
+				for _, m := range *assertions.Annotations_FromStack(b.CI.Stack).FindError(jsii.String("*"), assertions.Match_StringLikeRegexp(jsii.String("AwsSolutions-.*"))) {
+					t.Errorf("cdk-nag: %s %v", *m.Id, m.Entry.Data)
+				}
+			})
+		}
 	}
 }

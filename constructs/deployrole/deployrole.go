@@ -48,6 +48,12 @@ type Props struct {
 	// assume, allowed only the CDK lookup role.
 	// default: false
 	PullRequestDiff bool
+	// PreviewEnvironment adds PreviewRole, which Repository's jobs in this
+	// GitHub environment (and no others) may assume to deploy and destroy
+	// pull requests' preview stacks. Forks' pull requests get no OIDC
+	// token, so they never reach it.
+	// default: none
+	PreviewEnvironment string
 	// Qualifier of the CDK bootstrap stack the roles may use.
 	// default: hnb659fds
 	Qualifier string
@@ -56,9 +62,10 @@ type Props struct {
 // DeployRole is what a workflow assumes.
 type DeployRole struct {
 	constructs.Construct
-	Provider awsiam.IOidcProvider
-	Role     awsiam.Role
-	DiffRole awsiam.Role // nil without PullRequestDiff
+	Provider    awsiam.IOidcProvider
+	Role        awsiam.Role
+	DiffRole    awsiam.Role // nil without PullRequestDiff
+	PreviewRole awsiam.Role // nil without PreviewEnvironment
 }
 
 // New creates the provider (unless given) and the roles.
@@ -70,6 +77,9 @@ func New(scope constructs.Construct, id string, props *Props) *DeployRole {
 	check.Required(propcheck.P("Repository", props.Repository != ""), propcheck.P("Environment", props.Environment != ""))
 	if !repositoryRE.MatchString(props.Repository) {
 		check.Refuse("Repository %q is not owner/name", props.Repository)
+	}
+	if props.PreviewEnvironment == props.Environment {
+		check.Refuse("PreviewEnvironment %q is Environment: previews must run in a GitHub environment of their own", props.PreviewEnvironment)
 	}
 	c := constructs.NewConstruct(scope, &id)
 	d := &DeployRole{Construct: c, Provider: props.ExistingProvider}
@@ -85,6 +95,11 @@ func New(scope constructs.Construct, id string, props *Props) *DeployRole {
 	d.Role = d.role(c, "Role", Subject(props.Repository, "environment:"+props.Environment),
 		"GitHub Actions deploys from "+props.Repository+" (environment "+props.Environment+")",
 		bootstrapRoles(c, qualifier, "deploy", "file-publishing", "image-publishing", "lookup"))
+	if props.PreviewEnvironment != "" {
+		d.PreviewRole = d.role(c, "PreviewRole", Subject(props.Repository, "environment:"+props.PreviewEnvironment),
+			"GitHub Actions deploys pull request previews from "+props.Repository+" (environment "+props.PreviewEnvironment+")",
+			bootstrapRoles(c, qualifier, "deploy", "file-publishing", "image-publishing", "lookup"))
+	}
 	if props.PullRequestDiff {
 		d.DiffRole = d.role(c, "DiffRole", Subject(props.Repository, "pull_request"),
 			"GitHub Actions 'cdk diff' on pull requests of "+props.Repository, bootstrapRoles(c, qualifier, "lookup"))
