@@ -190,6 +190,13 @@ diff: $(NODE_OK) ## compare with what is deployed (needs AWS credentials)
 deploy: $(NODE_OK) ## deploy ENV/ARCH (needs AWS credentials; CDK_DOCKER=podman where there is no docker)
 	$(CDK) deploy $(CDK_CONTEXT) --all $(DEPLOY_FLAGS)
 
+# A pull request's preview (cdk.json's progresskit:preview): every stack of
+# env pr-N, all disposable. Only pr-N envs: this never destroys dev or prod.
+.PHONY: destroy-preview
+destroy-preview: $(NODE_OK) ## destroy a pull request's preview stacks: make destroy-preview ENV=pr-123 (needs AWS credentials)
+	@case "$(ENV)" in pr-[1-9]*) ;; *) echo "destroy-preview: ENV=$(ENV) is not a pull request's preview (pr-N)" >&2; exit 2;; esac
+	$(CDK) destroy -c env=$(ENV) -c arch=all --all --force
+
 .PHONY: bench
 bench: tools $(PROGRESS) ## every figure beside its ceiling measured in the same run (bench/results.json), then the Go benchmarks
 	test/with-servers.sh $(GO) run ./bench -progress $(PROGRESS) -cdk $(CDK) -out bench/results.json

@@ -138,3 +138,18 @@ func cdkEnvs(t *testing.T) []string {
 	}
 	return envs
 }
+
+// destroy-preview destroys a pull request's preview and never another
+// env: it refuses before the CDK CLI runs.
+func TestDestroyPreviewRefusesOtherEnvs(t *testing.T) {
+	for _, env := range []string{"dev", "prod", "pr-", "pr-0", "preview"} {
+		out, err := exec.Command("make", "-C", "..", "-s", "destroy-preview", "ENV="+env).CombinedOutput()
+		if err == nil || !strings.Contains(string(out), "is not a pull request's preview") {
+			t.Errorf("make destroy-preview ENV=%s: %v\n%s", env, err, out)
+		}
+	}
+	dry, err := exec.Command("make", "-C", "..", "-n", "destroy-preview", "ENV=pr-12").CombinedOutput()
+	if err != nil || !strings.Contains(string(dry), "destroy -c env=pr-12 -c arch=all --all --force") {
+		t.Errorf("make -n destroy-preview ENV=pr-12: %v\n%s", err, dry)
+	}
+}
