@@ -209,21 +209,24 @@ func Select(env, arch, store string, raw any, opts ...Option) (Selection, error)
 	return sel, nil
 }
 
+// contextJSON is a context value as JSON. The CLI passes every -c value
+// as a string, so a value given as '-c progresskit:environments=JSON'
+// (make lint-iac's test-only settings) arrives as JSON text, and cdk.json's
+// as decoded JSON.
+func contextJSON(raw any) ([]byte, error) {
+	if text, ok := raw.(string); ok {
+		return []byte(text), nil
+	}
+	return json.Marshal(raw)
+}
+
 func parseEnvironments(raw any) (map[string]Settings, error) {
 	if raw == nil {
 		return nil, fmt.Errorf("cdk.json context has no %q: define at least one environment", ContextEnvironments)
 	}
-	var b []byte
-	if text, ok := raw.(string); ok {
-		// The CLI passes every -c value as a string, so the environments
-		// given as '-c progresskit:environments=JSON' (make lint-iac's
-		// test-only settings) arrive as JSON text.
-		b = []byte(text)
-	} else {
-		var err error
-		if b, err = json.Marshal(raw); err != nil {
-			return nil, err
-		}
+	b, err := contextJSON(raw)
+	if err != nil {
+		return nil, err
 	}
 	var byName map[string]json.RawMessage
 	if err := json.Unmarshal(b, &byName); err != nil {

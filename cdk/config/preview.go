@@ -68,14 +68,9 @@ func ParsePreview(raw any) (*Preview, error) {
 	if raw == nil {
 		return nil, nil
 	}
-	var b []byte
-	if text, ok := raw.(string); ok {
-		b = []byte(text)
-	} else {
-		var err error
-		if b, err = json.Marshal(raw); err != nil {
-			return nil, err
-		}
+	b, err := contextJSON(raw)
+	if err != nil {
+		return nil, err
 	}
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.DisallowUnknownFields()
