@@ -1,6 +1,8 @@
 package cost
 
 import (
+	"fmt"
+	"math"
 	"slices"
 	"strings"
 	"testing"
@@ -111,5 +113,38 @@ func TestArm64EC2Types(t *testing.T) {
 	}
 	if len(got) != 15 {
 		t.Errorf("%d arm64 types, want t4g nano to xlarge and m6g, m7g, c7g large to 2xlarge: %v", len(got), got)
+	}
+}
+
+// A figure derived from us-east-1's says so in its source, "derived:
+// us-east-1 × R", and is us-east-1's figure times R (rounded to the
+// catalogue's precision): the ratio it names is the one it used.
+func TestDerivedFiguresFollowTheirRatio(t *testing.T) {
+	tbl, _ := LoadTable()
+	us, _ := tbl.Region("us-east-1")
+	base := map[string]float64{}
+	for _, f := range us.Figures("us-east-1") {
+		base[f.Name] = f.USD
+	}
+	derived := 0
+	for _, r := range tbl.RegionNames() {
+		p, _ := tbl.Region(r)
+		for _, f := range p.Figures(r) {
+			if f.Source == "" || f.Date == "" || f.Verified {
+				t.Errorf("%s %s: %+v: every catalogue figure has a source and a date, and none is checked against AWS's price list yet", r, f.Name, f.Price)
+			}
+			var ratio float64
+			if _, err := fmt.Sscanf(f.Source, "derived: us-east-1 × %g ", &ratio); err != nil {
+				continue
+			}
+			derived++
+			want := base[f.Name] * ratio
+			if math.Abs(f.USD-want) > max(5e-5, 1e-4*want) || !strings.Contains(f.Source, "not checked against the AWS price list") {
+				t.Errorf("%s %s: $%g from %q, want us-east-1's $%g × %g = $%g", r, f.Name, f.USD, f.Source, base[f.Name], ratio, want)
+			}
+		}
+	}
+	if derived < 100 {
+		t.Errorf("only %d derived figures: does the source still say \"derived: us-east-1 × R\"?", derived)
 	}
 }

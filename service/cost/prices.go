@@ -44,6 +44,9 @@ type Prices struct {
 	NATGatewayGB            Price `json:"natGatewayGB"`
 	LogsIngestGB            Price `json:"cloudwatchLogsIngestGB"`
 	RDSStorageGBMonth       Price `json:"rdsStorageGBMonthGp3"`
+	// RDSProxyVCPUHour is RDS Proxy's price per vCPU of the instance it
+	// fronts (see RDSProxyMinVCPUs).
+	RDSProxyVCPUHour Price `json:"rdsProxyVCPUHour"`
 	// Discounts are fractions off on-demand, not dollars.
 	RDSReserved        Price            `json:"rdsReserved1yNoUpfront"`
 	EC2Reserved        Price            `json:"ec2Reserved1yNoUpfront"`
