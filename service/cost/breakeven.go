@@ -62,11 +62,11 @@ func (m *Model) RDSBreakEven(class string, writeRatio, lessons float64) (BreakEv
 }
 
 // Crossover finds the smallest monthly request count in [lo, hi] at which
-// arch a costs at least as much as arch b, searching a log scale and then
+// pair a costs at least as much as pair b, searching a log scale and then
 // bisecting (costs are monotone in requests but step with task counts). It
 // returns 0 when a stays cheaper over the whole range, and lo when a is
 // never cheaper.
-func (m *Model) Crossover(a, b string, t Traffic, s Deployment, lo, hi float64) float64 {
+func (m *Model) Crossover(a, b Pair, t Traffic, s Deployment, lo, hi float64) float64 {
 	aboveAt := func(r float64) bool { return m.Total(a, t, s, r) >= m.Total(b, t, s, r) }
 	if aboveAt(lo) {
 		return lo

@@ -2,6 +2,7 @@ package cost
 
 import (
 	"bytes"
+	"fmt"
 	"math"
 	"os"
 	"path/filepath"
@@ -19,6 +20,13 @@ func model(t *testing.T, region string) *Model {
 	}
 	return m
 }
+
+// Today's three architectures: each compute on its default store.
+var (
+	lambdaDynamo  = Pair{deploy.Lambda, deploy.DynamoDB}
+	fargateDynamo = Pair{deploy.Fargate, deploy.DynamoDB}
+	ec2Postgres   = Pair{deploy.EC2, deploy.Postgres}
+)
 
 var (
 	tenMillion = Traffic{MonthlyRequests: 10e6, WriteRatio: 0.5, AvgResponseBytes: 1500, PeakToAverage: 1}
@@ -46,7 +54,7 @@ func near(t *testing.T, what string, got, want float64) {
 
 // Every line below was computed by hand from the us-east-1 figures.
 func TestLambdaLineItems(t *testing.T) {
-	e := model(t, "us-east-1").Lambda(tenMillion, small)
+	e := estimate(t, model(t, "us-east-1"), lambdaDynamo, tenMillion, small)
 	near(t, "duration: 10M × 0.03 s × 0.5 GB × $0.0000133334", item(t, e, "Lambda duration (arm64)"), 2.00001)
 	near(t, "Lambda requests: 10M × $0.20/M", item(t, e, "Lambda requests"), 2.00)
 	near(t, "HTTP API: 10M × $1.00/M", item(t, e, "HTTP API requests"), 10.00)
@@ -60,7 +68,7 @@ func TestLambdaLineItems(t *testing.T) {
 }
 
 func TestFargateLineItems(t *testing.T) {
-	e := model(t, "us-east-1").Fargate(tenMillion, small)
+	e := estimate(t, model(t, "us-east-1"), fargateDynamo, tenMillion, small)
 	// 3.8 requests/s fits one 0.25 vCPU task: 730 × (0.25×0.03238 + 0.5×0.00356).
 	near(t, "one task", item(t, e, "Fargate tasks (arm64)"), 7.20875)
 	near(t, "ALB hours: 730 × $0.0225", item(t, e, "ALB hours"), 16.425)
@@ -73,18 +81,18 @@ func TestFargateLineItems(t *testing.T) {
 
 	spot := small
 	spot.FargateSpot = true
-	near(t, "Spot task", item(t, model(t, "us-east-1").Fargate(tenMillion, spot), "Fargate tasks (arm64)"), 7.20875*0.3)
+	near(t, "Spot task", item(t, estimate(t, model(t, "us-east-1"), fargateDynamo, tenMillion, spot), "Fargate tasks (arm64)"), 7.20875*0.3)
 
 	nat := small
 	nat.NATGateways = 1
-	en := model(t, "us-east-1").Fargate(tenMillion, nat)
+	en := estimate(t, model(t, "us-east-1"), fargateDynamo, tenMillion, nat)
 	near(t, "one NAT gateway: 730 × $0.045", item(t, en, "NAT gateways"), 32.85)
 	near(t, "behind NAT only the ALB has public addresses", item(t, en, "public IPv4 addresses"), 7.30)
 
 	// 2,000 requests/s at the average needs ceil(2000/60) = 34 tasks, capped at the maximum.
 	busy := tenMillion
 	busy.MonthlyRequests = 2000 * 730 * 3600
-	eb := model(t, "us-east-1").Fargate(busy, small)
+	eb := estimate(t, model(t, "us-east-1"), fargateDynamo, busy, small)
 	near(t, "tasks capped at 4", item(t, eb, "Fargate tasks (arm64)"), 4*7.20875)
 	if len(eb.CannotCarry) == 0 || !strings.Contains(eb.CannotCarry[0], "more than the maximum") {
 		t.Errorf("peak load past the maximum is not said to be more than Fargate carries: %v", eb.CannotCarry)
@@ -93,7 +101,7 @@ func TestFargateLineItems(t *testing.T) {
 
 func TestEC2LineItems(t *testing.T) {
 	m := model(t, "us-east-1")
-	e, err := m.EC2(tenMillion, small)
+	e, err := m.Estimate(ec2Postgres, tenMillion, small)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -103,10 +111,71 @@ func TestEC2LineItems(t *testing.T) {
 	near(t, "EC2 total", e.TotalUSD, 56.779)
 	multi := small
 	multi.MultiAZ = true
-	em, _ := m.EC2(tenMillion, multi)
+	em, _ := m.Estimate(ec2Postgres, tenMillion, multi)
 	near(t, "Multi-AZ doubles the instance", item(t, em, "RDS PostgreSQL instance"), 23.36)
-	if _, err := m.EC2(tenMillion, Deployment{Sizing: Sizing{EC2InstanceType: "t4g.small", RDSInstanceClass: "db.r7g.large"}}); err == nil || !strings.Contains(err.Error(), "nearest known: db.m7g.large") {
+	if _, err := m.Estimate(ec2Postgres, tenMillion, Deployment{Sizing: Sizing{EC2InstanceType: "t4g.small", RDSInstanceClass: "db.r7g.large"}}); err == nil || !strings.Contains(err.Error(), "nearest known: db.m7g.large") {
 		t.Errorf("unknown class: %v", err)
+	}
+}
+
+// The other three pairs, hand-computed from the us-east-1 figures the
+// tests above use: each piece costs what it costs in today's three.
+func TestEveryComputeOnEitherStore(t *testing.T) {
+	m := model(t, "us-east-1")
+	// Lambda + PostgreSQL: the function and API as on DynamoDB ($2.00001 +
+	// $2 + $10), db.t4g.micro 730 × $0.016 = $11.68, and RDS Proxy on its
+	// 2 vCPUs: 2 × 730 × $0.015 = $21.90; 20 GB gp3 $2.30, no public
+	// address, $3 of logs.
+	lp := estimate(t, m, Pair{deploy.Lambda, deploy.Postgres}, tenMillion, small)
+	near(t, "Lambda + PostgreSQL: RDS Proxy", item(t, lp, "RDS Proxy"), 21.90)
+	near(t, "Lambda + PostgreSQL: instance", item(t, lp, "RDS PostgreSQL instance"), 11.68)
+	near(t, "Lambda + PostgreSQL: no public address", item(t, lp, "public IPv4 addresses"), 0)
+	near(t, "Lambda + PostgreSQL total", lp.TotalUSD, 2.00001+2+10+11.68+21.90+2.30+3)
+	if lp.Store != deploy.Postgres || lp.Arch != deploy.Lambda || lp.RDSClass != "db.t4g.micro" {
+		t.Errorf("Lambda + PostgreSQL: %s on %s, class %q", lp.Arch, lp.Store, lp.RDSClass)
+	}
+	// The proxy bills the instance's vCPUs: db.m6g.xlarge has 4, 4 × 730 ×
+	// $0.015 = $43.80; a Multi-AZ standby doubles the instance, not the proxy.
+	big := small
+	big.RDSInstanceClass, big.MultiAZ = "db.m6g.xlarge", true
+	lb := estimate(t, m, Pair{deploy.Lambda, deploy.Postgres}, tenMillion, big)
+	near(t, "proxy on 4 vCPUs", item(t, lb, "RDS Proxy"), 43.80)
+	near(t, "Multi-AZ db.m6g.xlarge: 2 × 730 × $0.318", item(t, lb, "RDS PostgreSQL instance"), 464.28)
+
+	// Fargate + PostgreSQL: one task $7.20875, the ALB $16.425 + $0.16,
+	// db.t4g.micro $11.68 (no proxy: tasks hold their own pool), $2.30 of
+	// storage, (2 ALB + 1 task) addresses $10.95, $3 of logs.
+	fp := estimate(t, m, Pair{deploy.Fargate, deploy.Postgres}, tenMillion, small)
+	near(t, "Fargate + PostgreSQL total", fp.TotalUSD, 7.20875+16.425+0.16+11.68+2.30+10.95+3)
+	for _, it := range fp.Items {
+		if it.Name == "RDS Proxy" {
+			t.Error("Fargate + PostgreSQL has a proxy")
+		}
+	}
+
+	// EC2 + DynamoDB: one t4g.small $12.264, the ALB $16.585, the table
+	// $8.0640244 + $0.90, three addresses $10.95, $3 of logs.
+	ed := estimate(t, m, Pair{deploy.EC2, deploy.DynamoDB}, tenMillion, small)
+	near(t, "EC2 + DynamoDB total", ed.TotalUSD, 12.264+16.425+0.16+8.0640244+0.9+10.95+3)
+	if ed.RDSClass != "" {
+		t.Errorf("EC2 + DynamoDB is priced on RDS class %q", ed.RDSClass)
+	}
+
+	// The store decides the database step, the compute the server step.
+	all, err := m.Each(Pairs(), tenMillion, small)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, e := range all {
+		got = append(got, fmt.Sprintf("%s:%t:%t", e.Pair().Key(), e.Scale.DatabaseNextStep != "", e.Scale.NextStep != ""))
+	}
+	want := "lambda+dynamodb:false:false lambda+postgres:true:false fargate+dynamodb:false:true fargate+postgres:true:true ec2+dynamodb:false:true ec2+postgres:true:true"
+	if strings.Join(got, " ") != want {
+		t.Errorf("pairs, database step, server step:\n got %s\nwant %s", strings.Join(got, " "), want)
+	}
+	if _, err := m.Estimate(Pair{deploy.Lambda, "mysql"}, tenMillion, small); err == nil {
+		t.Error("an unknown store was priced")
 	}
 }
 
@@ -117,7 +186,7 @@ func TestEC2PricesAClassThatSustainsTheTraffic(t *testing.T) {
 	m := model(t, "us-east-1")
 	busy := tenMillion
 	busy.MonthlyRequests = 1e9
-	e, err := m.EC2(busy, small)
+	e, err := m.Estimate(ec2Postgres, busy, small)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -132,23 +201,24 @@ func TestEC2PricesAClassThatSustainsTheTraffic(t *testing.T) {
 	// $0.008 = $16.00 of LCUs, RDS $116.07, 20 GB gp3 $2.30, 3 public
 	// addresses $10.95, 600 GB of logs $300.
 	near(t, "EC2 total at 1e9", e.TotalUSD, 474.009)
-	near(t, "Total, behind the plot and the crossovers", m.Total(deploy.EC2, tenMillion, small, 1e9), 474.009)
-	near(t, "below capacity the configured class stays", item(t, mustEC2(t, m, tenMillion, small), "RDS PostgreSQL instance"), 11.68)
+	near(t, "Total, behind the plot and the crossovers", m.Total(ec2Postgres, tenMillion, small, 1e9), 474.009)
+	near(t, "below capacity the configured class stays", item(t, estimate(t, m, ec2Postgres, tenMillion, small), "RDS PostgreSQL instance"), 11.68)
 
 	// 20B a month: no class sustains it (the largest, 4800/s, carry
 	// 12.6B), so the estimate is priced on the largest and cheapest of
 	// them, db.m6g.2xlarge: 730 × $0.636.
 	busy.MonthlyRequests = 20e9
-	e = mustEC2(t, m, busy, small)
+	e = estimate(t, m, ec2Postgres, busy, small)
 	near(t, "db.m6g.2xlarge: 730 × $0.636", item(t, e, "RDS PostgreSQL instance"), 464.28)
 	if d := detail(t, e, "RDS PostgreSQL instance"); !strings.HasPrefix(d, "db.m6g.2xlarge (configured db.t4g.micro") {
 		t.Errorf("past every class, the line %q", d)
 	}
 }
 
-func mustEC2(t *testing.T, m *Model, tr Traffic, s Deployment) Estimate {
+// estimate prices p, failing the test on an error.
+func estimate(t *testing.T, m *Model, p Pair, tr Traffic, s Deployment) Estimate {
 	t.Helper()
-	e, err := m.EC2(tr, s)
+	e, err := m.Estimate(p, tr, s)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -228,14 +298,14 @@ func TestRDSBreakEven(t *testing.T) {
 
 func TestLambdaFargateCrossover(t *testing.T) {
 	m := model(t, "us-east-1")
-	x := m.Crossover(deploy.Lambda, deploy.Fargate, tenMillion, small, SearchLo, SearchHi)
+	x := m.Crossover(lambdaDynamo, fargateDynamo, tenMillion, small, SearchLo, SearchHi)
 	if x <= 1e6 || x >= 1e9 {
 		t.Fatalf("crossover at %v requests, outside any plausible range", x)
 	}
-	if m.Total(deploy.Lambda, tenMillion, small, x) < m.Total(deploy.Fargate, tenMillion, small, x) {
+	if m.Total(lambdaDynamo, tenMillion, small, x) < m.Total(fargateDynamo, tenMillion, small, x) {
 		t.Errorf("at the crossover Lambda is still cheaper")
 	}
-	if m.Total(deploy.Lambda, tenMillion, small, x*0.99) >= m.Total(deploy.Fargate, tenMillion, small, x*0.99) {
+	if m.Total(lambdaDynamo, tenMillion, small, x*0.99) >= m.Total(fargateDynamo, tenMillion, small, x*0.99) {
 		t.Errorf("just below the crossover Lambda is not cheaper")
 	}
 	// Per request Lambda costs 10M→$14.00 of compute, requests and API;
@@ -346,7 +416,7 @@ func TestRegions(t *testing.T) {
 	if _, err := tbl.Region("eu-west-3"); err == nil || !strings.Contains(err.Error(), "nearest known: eu-west-1, eu-west-2") {
 		t.Errorf("unknown region: %v", err)
 	}
-	london := model(t, "eu-west-2").Lambda(tenMillion, small)
+	london := estimate(t, model(t, "eu-west-2"), lambdaDynamo, tenMillion, small)
 	near(t, "London HTTP API: 10M × $1.11", item(t, london, "HTTP API requests"), 11.10)
 }
 
@@ -354,7 +424,7 @@ func TestPlotFiles(t *testing.T) {
 	m := model(t, "us-east-1")
 	for _, name := range []string{"cost.svg", "cost.png"} {
 		path := filepath.Join(t.TempDir(), name)
-		if err := m.Plot(path, tenMillion, small); err != nil {
+		if err := m.Plot(path, DefaultPairs(), tenMillion, small); err != nil {
 			t.Fatal(err)
 		}
 		b, err := os.ReadFile(path)
@@ -366,7 +436,7 @@ func TestPlotFiles(t *testing.T) {
 		}
 		switch filepath.Ext(name) {
 		case ".svg":
-			for _, want := range []string{"<svg", "Lambda + HTTP API", "Fargate + ALB", "RDS PostgreSQL", "lambda = fargate"} {
+			for _, want := range []string{"<svg", "Lambda + HTTP API", "Fargate + ALB", "RDS PostgreSQL", "lambda+dynamodb = fargate+dynamodb"} {
 				if !bytes.Contains(b, []byte(want)) {
 					t.Errorf("svg lacks %q", want)
 				}
@@ -377,7 +447,7 @@ func TestPlotFiles(t *testing.T) {
 			}
 		}
 	}
-	if err := m.Plot(filepath.Join(t.TempDir(), "cost.gif"), tenMillion, small); err == nil {
+	if err := m.Plot(filepath.Join(t.TempDir(), "cost.gif"), DefaultPairs(), tenMillion, small); err == nil {
 		t.Error(".gif accepted")
 	}
 }

@@ -3,6 +3,7 @@ package cost
 import (
 	"fmt"
 	"math"
+	"strings"
 
 	"github.com/progresskit/progresskit/service/deploy"
 )
@@ -89,28 +90,65 @@ type Item struct {
 	Detail   string  `json:"detail"`
 }
 
-// Estimate is one architecture's monthly cost.
+// Pair is what one deployment runs: a compute (deploy.Computes) on a
+// store (deploy.Stores), as the CDK app's '-c arch= -c store=' select it.
+type Pair struct {
+	Compute string `json:"compute"`
+	Store   string `json:"store"`
+}
+
+// Pairs lists every pair: the computes in deploy.Computes order, each on
+// the stores in deploy.Stores order.
+func Pairs() []Pair {
+	var out []Pair
+	for _, c := range deploy.Computes {
+		for _, s := range deploy.Stores {
+			out = append(out, Pair{c, s})
+		}
+	}
+	return out
+}
+
+// DefaultPair is compute on the store it is deployed with when none is
+// named (deploy.DefaultStore): Lambda and Fargate on DynamoDB, EC2 on
+// PostgreSQL.
+func DefaultPair(compute string) Pair { return Pair{compute, deploy.DefaultStore(compute)} }
+
+// Key names a pair as the CDK's context values do: "fargate+postgres".
+func (p Pair) Key() string { return p.Compute + "+" + p.Store }
+
+// Title names a pair for people: "Fargate + PostgreSQL".
+func (p Pair) Title() string {
+	return deploy.ComputeTitle(p.Compute) + " + " + deploy.StoreTitle(p.Store)
+}
+
+// Estimate is one pair's monthly cost.
 type Estimate struct {
+	// Arch is the compute, named as it was when each compute had one
+	// store; Store is the store it runs on.
 	Arch     string  `json:"arch"`
+	Store    string  `json:"store"`
 	Region   string  `json:"region"`
 	Items    []Item  `json:"items"`
 	TotalUSD float64 `json:"totalUSD"`
 	// ConfiguredRDSClass is the sizing's RDS class and RDSClass the class
 	// the estimate is priced on: the configured one while it sustains the
 	// traffic, else the cheapest that does, as instances are scaled to the
-	// traffic. EC2 estimates only.
+	// traffic. PostgreSQL estimates only.
 	ConfiguredRDSClass string   `json:"configuredRdsClass,omitempty"`
 	RDSClass           string   `json:"rdsClass,omitempty"`
 	Notes              []string `json:"notes,omitempty"`
-	// CannotCarry says why the architecture cannot carry the traffic at
-	// this sizing even at its largest: peak load past the maximum tasks or
+	// CannotCarry says why the pair cannot carry the traffic at this
+	// sizing even at its largest: peak load past the maximum tasks or
 	// instances, or no RDS class in the catalogue that sustains it.
 	CannotCarry []string `json:"cannotCarry,omitempty"`
 	Scale       *Scale   `json:"scale,omitempty"`
 }
 
-// Carries reports whether the architecture carries the traffic at this
-// sizing.
+// Pair is what e prices.
+func (e Estimate) Pair() Pair { return Pair{e.Arch, e.Store} }
+
+// Carries reports whether the pair carries the traffic at this sizing.
 func (e Estimate) Carries() bool { return len(e.CannotCarry) == 0 }
 
 func (e *Estimate) add(cat, name string, usd float64, detail string, args ...any) {
@@ -150,6 +188,97 @@ func NewModelWith(region, pricesFile string) (*Model, error) {
 
 func (m *Model) avgRPS(t Traffic) float64 { return t.MonthlyRequests / (m.Hours * 3600) }
 
+// Estimate prices p at traffic t and sizing s: the compute and what
+// fronts it, the store, the network and the logs. Each piece is priced
+// the same whichever pair it is part of.
+func (m *Model) Estimate(p Pair, t Traffic, s Deployment) (Estimate, error) {
+	e := Estimate{Arch: p.Compute, Store: p.Store, Region: m.Region}
+	servers := 0.0 // tasks or instances, each with a public address
+	switch p.Compute {
+	case deploy.Lambda:
+		m.lambda(&e, t, s)
+	case deploy.Fargate:
+		servers = m.fargate(&e, t, s)
+	case deploy.EC2:
+		n, err := m.ec2(&e, t, s)
+		if err != nil {
+			return e, err
+		}
+		servers = n
+	default:
+		return e, fmt.Errorf("unknown compute %q: want one of %s", p.Compute, strings.Join(deploy.Computes, ", "))
+	}
+	switch p.Store {
+	case deploy.DynamoDB:
+		m.dynamo(&e, t, s)
+	case deploy.Postgres:
+		if err := m.postgres(&e, t, s, p.Compute == deploy.Lambda); err != nil {
+			return e, err
+		}
+	default:
+		return e, fmt.Errorf("unknown store %q: want one of %s", p.Store, strings.Join(deploy.Stores, ", "))
+	}
+	if p.Compute == deploy.Lambda {
+		e.add(CatIPv4, "public IPv4 addresses", 0, "none: API Gateway and Lambda are managed endpoints")
+		e.add(CatNAT, "NAT gateways", 0, "none")
+	} else {
+		m.network(&e, servers, s)
+	}
+	m.logs(&e, t)
+	return e, nil
+}
+
+// lambda adds the function and its HTTP API. On PostgreSQL it runs in the
+// database's isolated subnets, which costs nothing more.
+func (m *Model) lambda(e *Estimate, t Traffic, s Deployment) {
+	ms := s.LambdaAvgMs
+	if ms == 0 {
+		ms = DefaultLambdaMs
+	}
+	gbs := t.MonthlyRequests * ms / 1000 * float64(s.LambdaMemoryMB) / 1024
+	e.add(CatCompute, "Lambda duration (arm64)", gbs*m.P.LambdaGBSecondArm64.USD, "%.3g GB-s (%.0f ms × %d MB) × $%.10f", gbs, ms, s.LambdaMemoryMB, m.P.LambdaGBSecondArm64.USD)
+	e.add(CatRequests, "Lambda requests", t.MonthlyRequests/1e6*m.P.LambdaRequestPerMillion.USD, "%.3gM × $%.2f/M", t.MonthlyRequests/1e6, m.P.LambdaRequestPerMillion.USD)
+	e.add(CatRequests, "HTTP API requests", t.MonthlyRequests/1e6*m.P.HTTPAPIPerMillion.USD, "%.3gM × $%.2f/M", t.MonthlyRequests/1e6, m.P.HTTPAPIPerMillion.USD)
+	m.discount(e, SavingsPlan, "Lambda duration (arm64)", m.P.SavingsPlanLambda)
+}
+
+// fargate adds the tasks and their load balancer, and returns how many
+// tasks run on average.
+func (m *Model) fargate(e *Estimate, t Traffic, s Deployment) float64 {
+	vcpu, gb := float64(s.FargateCPU)/1024, float64(s.FargateMemoryMiB)/1024
+	tasks := m.instances(e, t, vcpu, s.FargateMinTasks, s.FargateMaxTasks, "tasks")
+	hourly := vcpu*m.P.FargateVCPUHourArm64.USD + gb*m.P.FargateGBHourArm64.USD
+	detail := "%.3g tasks × %.0f h × (%.2f vCPU × $%.5f + %.2f GB × $%.5f)"
+	if s.FargateSpot {
+		hourly *= 1 - m.P.FargateSpotDiscount.USD
+		detail += fmt.Sprintf(", Spot −%.0f%%", m.P.FargateSpotDiscount.USD*100)
+	}
+	e.add(CatCompute, "Fargate tasks (arm64)", tasks*m.Hours*hourly, detail, tasks, m.Hours, vcpu, m.P.FargateVCPUHourArm64.USD, gb, m.P.FargateGBHourArm64.USD)
+	m.discount(e, SavingsPlan, "Fargate tasks (arm64)", m.P.SavingsPlanFargate)
+	m.alb(e, t)
+	return tasks
+}
+
+// ec2 adds the Auto Scaling group's instances and their load balancer,
+// and returns how many instances run on average.
+func (m *Model) ec2(e *Estimate, t Traffic, s Deployment) (float64, error) {
+	hour, err := m.P.ec2Hour(s.EC2InstanceType)
+	if err != nil {
+		return 0, err
+	}
+	it, ok := m.EC2Types[s.EC2InstanceType]
+	if !ok {
+		return 0, fmt.Errorf("no vCPU count for %q: the catalogue's ec2InstanceTypes does not describe it", s.EC2InstanceType)
+	}
+	n := m.instances(e, t, it.VCPUs, s.EC2MinInstances, s.EC2MaxInstances, "instances")
+	e.add(CatCompute, "EC2 instances", n*m.Hours*hour, "%.3g × %s × %.0f h × $%.4f", n, s.EC2InstanceType, m.Hours, hour)
+	m.discount(e, Reserved, "EC2 instances", m.P.EC2Reserved)
+	m.alb(e, t)
+	return n, nil
+}
+
+// dynamo adds the on-demand table: the store's requests, and its storage
+// with point-in-time recovery.
 func (m *Model) dynamo(e *Estimate, t Traffic, s Deployment) {
 	u := StoreUnits(LessonsPerCourse(t))
 	perM := m.DynamoUSDPerMillionOps(t.WriteRatio, u)
@@ -157,6 +286,44 @@ func (m *Model) dynamo(e *Estimate, t Traffic, s Deployment) {
 		"%.3gM ops × $%.4f/M (write: %.3g WRU + %.2g RRU; read: %.0f RRU)", t.MonthlyRequests/1e6, perM, u.WRUPerWrite, u.RRUPerWrite, u.RRUPerRead)
 	e.add(CatStorage, "DynamoDB storage and PITR", s.StoredGB*(m.P.DynamoStorageGBMonth.USD+m.P.DynamoPITRGBMonth.USD),
 		"%.3g GB × ($%.3f + $%.3f PITR)/GB-month", s.StoredGB, m.P.DynamoStorageGBMonth.USD, m.P.DynamoPITRGBMonth.USD)
+}
+
+// multiAZNote marks a figure doubled for a Multi-AZ standby.
+var multiAZNote = map[bool]string{true: " × 2 (Multi-AZ)", false: ""}
+
+// postgres adds the RDS PostgreSQL instance, priced on the class the
+// traffic needs, its storage and, for pooled compute (Lambda, whose every
+// concurrent invocation would hold a connection), the RDS Proxy in front
+// of it.
+func (m *Model) postgres(e *Estimate, t Traffic, s Deployment, pooled bool) error {
+	azs := 1.0
+	if s.MultiAZ {
+		azs = 2
+	}
+	if err := m.rdsInstance(e, t, s, azs); err != nil {
+		return err
+	}
+	m.discount(e, Reserved, "RDS PostgreSQL instance", m.P.RDSReserved)
+	if pooled {
+		m.rdsProxy(e)
+	}
+	e.add(CatStorage, "RDS storage (gp3)", azs*float64(s.RDSStorageGiB)*m.P.RDSStorageGBMonth.USD, "%d GB × $%.3f%s; backups up to the storage size are free",
+		s.RDSStorageGiB, m.P.RDSStorageGBMonth.USD, multiAZNote[s.MultiAZ])
+	return nil
+}
+
+// RDSProxyMinVCPUs is the fewest vCPUs RDS Proxy bills for an instance it
+// fronts (aws.amazon.com/rds/proxy/pricing): a proxy in front of a
+// 2-vCPU class costs as much as in front of a smaller one would.
+const RDSProxyMinVCPUs = 2.0
+
+// rdsProxy adds the proxy, billed per vCPU of the class the estimate is
+// priced on. A Multi-AZ standby is not counted: the proxy is billed for
+// the instance it fronts, and fails over with it.
+func (m *Model) rdsProxy(e *Estimate) {
+	vcpus := max(RDSProxyMinVCPUs, m.RDSClasses[e.RDSClass].VCPUs)
+	e.add(CatDatabase, "RDS Proxy", vcpus*m.Hours*m.P.RDSProxyVCPUHour.USD, "%g vCPUs (%s; at least %g) × %.0f h × $%.4f",
+		vcpus, e.RDSClass, RDSProxyMinVCPUs, m.Hours, m.P.RDSProxyVCPUHour.USD)
 }
 
 func (m *Model) logs(e *Estimate, t Traffic) {
@@ -173,7 +340,14 @@ func (m *Model) alb(e *Estimate, t Traffic) {
 	e.add(CatLB, "ALB capacity units", lcu*m.Hours*m.P.ALBLCUHour.USD, "%.3g LCU × %.0f h × $%.3f", lcu, m.Hours, m.P.ALBLCUHour.USD)
 }
 
-func (m *Model) network(e *Estimate, publicIPs float64, s Deployment) {
+// network adds the public addresses of the load balancer and of the
+// servers behind it (none behind NAT) and the NAT gateways. Servers run
+// in public subnets of their own VPC or of the database's alike.
+func (m *Model) network(e *Estimate, servers float64, s Deployment) {
+	publicIPs := albPublicIPs + servers
+	if s.NATGateways > 0 {
+		publicIPs = albPublicIPs
+	}
 	e.add(CatIPv4, "public IPv4 addresses", publicIPs*m.Hours*m.P.PublicIPv4Hour.USD, "%.3g addresses × %.0f h × $%.3f", publicIPs, m.Hours, m.P.PublicIPv4Hour.USD)
 	if s.NATGateways > 0 {
 		e.add(CatNAT, "NAT gateways", float64(s.NATGateways)*m.Hours*m.P.NATGatewayHour.USD, "%d × %.0f h × $%.3f (DynamoDB goes through the free gateway endpoint)", s.NATGateways, m.Hours, m.P.NATGatewayHour.USD)
@@ -193,89 +367,6 @@ func (m *Model) instances(e *Estimate, t Traffic, vcpus float64, minN, maxN int,
 		e.CannotCarry = append(e.CannotCarry, fmt.Sprintf("peak load needs %.0f %s, more than the maximum of %d", peak, what, max(maxN, minN)))
 	}
 	return n
-}
-
-// Lambda estimates Lambda + HTTP API + DynamoDB.
-func (m *Model) Lambda(t Traffic, s Deployment) Estimate {
-	e := Estimate{Arch: deploy.Lambda, Region: m.Region}
-	ms := s.LambdaAvgMs
-	if ms == 0 {
-		ms = DefaultLambdaMs
-	}
-	gbs := t.MonthlyRequests * ms / 1000 * float64(s.LambdaMemoryMB) / 1024
-	e.add(CatCompute, "Lambda duration (arm64)", gbs*m.P.LambdaGBSecondArm64.USD, "%.3g GB-s (%.0f ms × %d MB) × $%.10f", gbs, ms, s.LambdaMemoryMB, m.P.LambdaGBSecondArm64.USD)
-	e.add(CatRequests, "Lambda requests", t.MonthlyRequests/1e6*m.P.LambdaRequestPerMillion.USD, "%.3gM × $%.2f/M", t.MonthlyRequests/1e6, m.P.LambdaRequestPerMillion.USD)
-	e.add(CatRequests, "HTTP API requests", t.MonthlyRequests/1e6*m.P.HTTPAPIPerMillion.USD, "%.3gM × $%.2f/M", t.MonthlyRequests/1e6, m.P.HTTPAPIPerMillion.USD)
-	m.discount(&e, SavingsPlan, "Lambda duration (arm64)", m.P.SavingsPlanLambda)
-	m.dynamo(&e, t, s)
-	e.add(CatIPv4, "public IPv4 addresses", 0, "none: API Gateway and Lambda are managed endpoints")
-	e.add(CatNAT, "NAT gateways", 0, "none")
-	m.logs(&e, t)
-	return e
-}
-
-// Fargate estimates ALB + Fargate + DynamoDB.
-func (m *Model) Fargate(t Traffic, s Deployment) Estimate {
-	e := Estimate{Arch: deploy.Fargate, Region: m.Region}
-	vcpu, gb := float64(s.FargateCPU)/1024, float64(s.FargateMemoryMiB)/1024
-	tasks := m.instances(&e, t, vcpu, s.FargateMinTasks, s.FargateMaxTasks, "tasks")
-	hourly := vcpu*m.P.FargateVCPUHourArm64.USD + gb*m.P.FargateGBHourArm64.USD
-	detail := "%.3g tasks × %.0f h × (%.2f vCPU × $%.5f + %.2f GB × $%.5f)"
-	if s.FargateSpot {
-		hourly *= 1 - m.P.FargateSpotDiscount.USD
-		detail += fmt.Sprintf(", Spot −%.0f%%", m.P.FargateSpotDiscount.USD*100)
-	}
-	e.add(CatCompute, "Fargate tasks (arm64)", tasks*m.Hours*hourly, detail, tasks, m.Hours, vcpu, m.P.FargateVCPUHourArm64.USD, gb, m.P.FargateGBHourArm64.USD)
-	m.discount(&e, SavingsPlan, "Fargate tasks (arm64)", m.P.SavingsPlanFargate)
-	m.alb(&e, t)
-	m.dynamo(&e, t, s)
-	publicTasks := tasks
-	if s.NATGateways > 0 {
-		publicTasks = 0
-	}
-	m.network(&e, albPublicIPs+publicTasks, s)
-	m.logs(&e, t)
-	return e
-}
-
-// multiAZNote marks a figure doubled for a Multi-AZ standby.
-var multiAZNote = map[bool]string{true: " × 2 (Multi-AZ)", false: ""}
-
-// EC2 estimates ALB + EC2 Auto Scaling group + RDS PostgreSQL.
-func (m *Model) EC2(t Traffic, s Deployment) (Estimate, error) {
-	e := Estimate{Arch: deploy.EC2, Region: m.Region}
-	hour, err := m.P.ec2Hour(s.EC2InstanceType)
-	if err != nil {
-		return e, err
-	}
-	if _, err := m.P.rdsHour(s.RDSInstanceClass); err != nil {
-		return e, err
-	}
-	it, ok := m.EC2Types[s.EC2InstanceType]
-	if !ok {
-		return e, fmt.Errorf("no vCPU count for %q: the catalogue's ec2InstanceTypes does not describe it", s.EC2InstanceType)
-	}
-	n := m.instances(&e, t, it.VCPUs, s.EC2MinInstances, s.EC2MaxInstances, "instances")
-	e.add(CatCompute, "EC2 instances", n*m.Hours*hour, "%.3g × %s × %.0f h × $%.4f", n, s.EC2InstanceType, m.Hours, hour)
-	m.alb(&e, t)
-	azs := 1.0
-	if s.MultiAZ {
-		azs = 2
-	}
-	if err := m.rdsInstance(&e, t, s, azs); err != nil {
-		return e, err
-	}
-	m.discount(&e, Reserved, "EC2 instances", m.P.EC2Reserved)
-	m.discount(&e, Reserved, "RDS PostgreSQL instance", m.P.RDSReserved)
-	e.add(CatStorage, "RDS storage (gp3)", azs*float64(s.RDSStorageGiB)*m.P.RDSStorageGBMonth.USD, "%d GB × $%.3f%s; backups up to the storage size are free",
-		s.RDSStorageGiB, m.P.RDSStorageGBMonth.USD, multiAZNote[s.MultiAZ])
-	publicInstances := n
-	if s.NATGateways > 0 {
-		publicInstances = 0
-	}
-	m.network(&e, albPublicIPs+publicInstances, s)
-	m.logs(&e, t)
-	return e, nil
 }
 
 // rdsInstance adds the RDS instance line, priced on the class that
@@ -298,31 +389,39 @@ func (m *Model) rdsInstance(e *Estimate, t Traffic, s Deployment, azs float64) e
 	return nil
 }
 
-// All estimates every architecture.
+// All estimates each compute on its default store.
 func (m *Model) All(t Traffic, s Deployment) ([]Estimate, error) {
-	ec2, err := m.EC2(t, s)
-	if err != nil {
-		return nil, err
-	}
-	all := []Estimate{m.Lambda(t, s), m.Fargate(t, s), ec2}
-	for i := range all {
-		sc := m.ScaleOf(all[i], t, s)
-		all[i].Scale = &sc
-	}
-	return all, nil
+	return m.Each(DefaultPairs(), t, s)
 }
 
-// Total is one architecture's total at a number of requests, the other
-// traffic figures held.
-func (m *Model) Total(arch string, t Traffic, s Deployment, requests float64) float64 {
-	t.MonthlyRequests = requests
-	switch arch {
-	case deploy.Lambda:
-		return m.Lambda(t, s).TotalUSD
-	case deploy.Fargate:
-		return m.Fargate(t, s).TotalUSD
-	default:
-		e, _ := m.EC2(t, s)
-		return e.TotalUSD
+// DefaultPairs are each compute on its default store (DefaultPair).
+func DefaultPairs() []Pair {
+	out := make([]Pair, len(deploy.Computes))
+	for i, c := range deploy.Computes {
+		out[i] = DefaultPair(c)
 	}
+	return out
+}
+
+// Each estimates pairs, in their order, each with its Scale.
+func (m *Model) Each(pairs []Pair, t Traffic, s Deployment) ([]Estimate, error) {
+	out := make([]Estimate, len(pairs))
+	for i, p := range pairs {
+		e, err := m.Estimate(p, t, s)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", p.Title(), err)
+		}
+		sc := m.ScaleOf(e, t, s)
+		e.Scale = &sc
+		out[i] = e
+	}
+	return out, nil
+}
+
+// Total is p's total at a number of requests, the other traffic figures
+// held; 0 for a pair the sizing cannot price (Estimate says why).
+func (m *Model) Total(p Pair, t Traffic, s Deployment, requests float64) float64 {
+	t.MonthlyRequests = requests
+	e, _ := m.Estimate(p, t, s)
+	return e.TotalUSD
 }

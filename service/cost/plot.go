@@ -22,22 +22,31 @@ const (
 	plotPoints = 120
 )
 
-var archColors = map[string]color.Color{
+// computeColors colour each compute's curves; a pair on PostgreSQL is
+// dashed.
+var computeColors = map[string]color.Color{
 	deploy.Lambda:  color.RGBA{R: 0xe4, G: 0x6c, B: 0x0a, A: 0xff},
 	deploy.Fargate: color.RGBA{R: 0x1f, G: 0x77, B: 0xb4, A: 0xff},
 	deploy.EC2:     color.RGBA{R: 0x2c, G: 0xa0, B: 0x2c, A: 0xff},
 }
 
-var archTitles = map[string]string{
-	deploy.Lambda:  "Lambda + HTTP API + DynamoDB",
-	deploy.Fargate: "Fargate + ALB + DynamoDB",
-	deploy.EC2:     "EC2 + ALB + RDS PostgreSQL",
+// plotTitle names what a pair deploys, front to back: "Lambda + HTTP API
+// + RDS Proxy + RDS PostgreSQL".
+func plotTitle(p Pair) string {
+	front := map[string]string{deploy.Lambda: "Lambda + HTTP API", deploy.Fargate: "Fargate + ALB", deploy.EC2: "EC2 + ALB"}[p.Compute]
+	switch {
+	case p.Store == deploy.Postgres && p.Compute == deploy.Lambda:
+		return front + " + RDS Proxy + RDS PostgreSQL"
+	case p.Store == deploy.Postgres:
+		return front + " + RDS PostgreSQL"
+	}
+	return front + " + " + deploy.StoreTitle(p.Store)
 }
 
-// Plot writes the three cost curves (monthly cost against requests per
-// month, both on log scales) with their crossings marked, to path (.svg or
-// .png).
-func (m *Model) Plot(path string, t Traffic, s Deployment) error {
+// Plot writes the cost curves of pairs (monthly cost against requests per
+// month, both on log scales) with the crossings of each compute's default
+// pair marked, to path (.svg or .png).
+func (m *Model) Plot(path string, pairs []Pair, t Traffic, s Deployment) error {
 	ext := strings.ToLower(filepath.Ext(path))
 	if ext != ".svg" && ext != ".png" {
 		return fmt.Errorf("%s: use a .svg or .png file", path)
@@ -52,31 +61,42 @@ func (m *Model) Plot(path string, t Traffic, s Deployment) error {
 	p.Legend.YOffs = -vg.Points(6)
 	p.Add(plotter.NewGrid())
 
-	for _, arch := range deploy.Computes {
+	for _, pair := range pairs {
 		pts := make(plotter.XYs, plotPoints)
 		for i := range pts {
 			r := PlotLo * math.Pow(PlotHi/PlotLo, float64(i)/float64(plotPoints-1))
-			pts[i].X, pts[i].Y = r, m.Total(arch, t, s, r)
+			pts[i].X, pts[i].Y = r, m.Total(pair, t, s, r)
 		}
 		line, err := plotter.NewLine(pts)
 		if err != nil {
 			return err
 		}
-		line.Color, line.Width = archColors[arch], vg.Points(2)
+		line.Color, line.Width = computeColors[pair.Compute], vg.Points(2)
+		if pair.Store == deploy.Postgres {
+			line.Dashes = []vg.Length{vg.Points(6), vg.Points(3)}
+		}
 		p.Add(line)
-		p.Legend.Add(archTitles[arch], line)
+		p.Legend.Add(plotTitle(pair), line)
 	}
 
+	var defaults []Pair
+	for _, pair := range pairs {
+		if pair == DefaultPair(pair.Compute) {
+			defaults = append(defaults, pair)
+		}
+	}
 	var marks plotter.XYs
 	var labels []string
-	for _, pair := range [][2]string{{deploy.Lambda, deploy.Fargate}, {deploy.Lambda, deploy.EC2}, {deploy.Fargate, deploy.EC2}} {
-		x := m.Crossover(pair[0], pair[1], t, s, PlotLo, PlotHi)
-		if x <= PlotLo || x == 0 {
-			continue
+	for i, a := range defaults {
+		for _, b := range defaults[i+1:] {
+			x := m.Crossover(a, b, t, s, PlotLo, PlotHi)
+			if x <= PlotLo || x == 0 {
+				continue
+			}
+			y := m.Total(a, t, s, x)
+			marks = append(marks, plotter.XY{X: x, Y: y})
+			labels = append(labels, fmt.Sprintf(" %s = %s at %s/mo ($%.0f)", a.Key(), b.Key(), Human(x), y))
 		}
-		y := m.Total(pair[0], t, s, x)
-		marks = append(marks, plotter.XY{X: x, Y: y})
-		labels = append(labels, fmt.Sprintf(" %s = %s at %s/mo ($%.0f)", pair[0], pair[1], Human(x), y))
 	}
 	if len(marks) > 0 {
 		sc, err := plotter.NewScatter(marks)

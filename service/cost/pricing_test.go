@@ -18,7 +18,7 @@ var quiet = Traffic{MonthlyRequests: 1e5, WriteRatio: 0.5, AvgResponseBytes: 150
 func TestMultiAZDBT3Small(t *testing.T) {
 	s := oneSmall
 	s.MultiAZ = true
-	e, err := model(t, "us-east-1").EC2(quiet, s)
+	e, err := model(t, "us-east-1").Estimate(ec2Postgres, quiet, s)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -28,7 +28,7 @@ func TestMultiAZDBT3Small(t *testing.T) {
 func TestReservedRDSInstance(t *testing.T) {
 	m := model(t, "us-east-1")
 	m.Pricing = Reserved
-	e, err := m.EC2(quiet, oneSmall)
+	e, err := m.Estimate(ec2Postgres, quiet, oneSmall)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -49,13 +49,13 @@ func TestReservedRDSInstance(t *testing.T) {
 func TestSpotFargateTaskAndSavingsPlan(t *testing.T) {
 	s := oneSmall
 	s.FargateSpot = true
-	e := model(t, "us-east-1").Fargate(quiet, s)
+	e := estimate(t, model(t, "us-east-1"), fargateDynamo, quiet, s)
 	// (0.25 vCPU × $0.03238 + 0.5 GB × $0.00356) × (1 − 0.70) × 730 h.
 	near(t, "one Spot task", item(t, e, "Fargate tasks (arm64)"), (0.25*0.03238+0.5*0.00356)*0.3*730)
 
 	m := model(t, "us-east-1")
 	m.Pricing = SavingsPlan
-	e = m.Fargate(quiet, oneSmall)
+	e = estimate(t, m, fargateDynamo, quiet, oneSmall)
 	onDemand := (0.25*0.03238 + 0.5*0.00356) * 730
 	near(t, "savings plan on Fargate", item(t, e, "Fargate tasks (arm64): savings-plan"), -0.20*onDemand)
 	if _, err := ParsePricing("spot"); err == nil {
@@ -70,7 +70,7 @@ func TestOwnPricesOverrideOneFigure(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e, err := m.EC2(quiet, oneSmall)
+	e, err := m.Estimate(ec2Postgres, quiet, oneSmall)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -101,7 +101,7 @@ func TestOwnPricesDescribeANewClass(t *testing.T) {
 	}
 	s := oneSmall
 	s.EC2InstanceType = "m8g.large"
-	e, err := m.EC2(quiet, s)
+	e, err := m.Estimate(ec2Postgres, quiet, s)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -111,7 +111,7 @@ func TestOwnPricesDescribeANewClass(t *testing.T) {
 	}
 	os.WriteFile(file, []byte(`{"regions":{"us-east-1":{"ec2InstanceHour":{"m8g.large":{"usd":0.09}}}}}`), 0o644)
 	m, _ = NewModelWith("us-east-1", file)
-	if _, err := m.EC2(quiet, s); err == nil || !strings.Contains(err.Error(), "ec2InstanceTypes does not describe it") {
+	if _, err := m.Estimate(ec2Postgres, quiet, s); err == nil || !strings.Contains(err.Error(), "ec2InstanceTypes does not describe it") {
 		t.Errorf("a priced type without its vCPUs: %v", err)
 	}
 }

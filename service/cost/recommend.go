@@ -48,7 +48,7 @@ func (m *Model) Recommend(t Traffic, s Deployment, relational bool) (Recommendat
 	for _, e := range all {
 		est[e.Arch] = e
 	}
-	cross := m.Crossover(deploy.Lambda, deploy.Fargate, t, s, SearchLo, SearchHi)
+	cross := m.Crossover(DefaultPair(deploy.Lambda), DefaultPair(deploy.Fargate), t, s, SearchLo, SearchHi)
 	r := Recommendation{Estimates: all, LambdaFargateCrossover: cross}
 	req := fmt.Sprintf("%s requests/month", Human(t.MonthlyRequests))
 	switch {
@@ -143,7 +143,7 @@ func (m *Model) crossLine(cross float64, t Traffic, s Deployment) string {
 	}
 	line := fmt.Sprintf("Lambda + HTTP API stops being cheaper than Fargate + ALB at about %s requests/month at this sizing", Human(cross))
 	t.MonthlyRequests = cross
-	if !m.Fargate(t, s).Carries() {
+	if fargate, _ := m.Estimate(DefaultPair(deploy.Fargate), t, s); !fargate.Carries() {
 		line += ", though Fargate cannot carry that traffic at this sizing"
 	}
 	return line + "."

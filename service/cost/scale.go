@@ -7,7 +7,7 @@ import (
 	"github.com/progresskit/progresskit/service/deploy"
 )
 
-// Scale is where an architecture's money goes as traffic grows: its cost
+// Scale is where a pair's money goes as traffic grows: its cost
 // per million requests at the estimate's traffic, and the traffic at
 // which it needs its next size step, so a team sees the steps and not
 // only the slope.
@@ -15,7 +15,7 @@ type Scale struct {
 	USDPerMillionRequests float64 `json:"usdPerMillionRequests"`
 	// NextStep names what is added next ("a 3rd Fargate task") and
 	// NextStepAtRequests the monthly requests that need it; 0 where the
-	// architecture has no step (Lambda scales per request) or is at its
+	// compute has no step (Lambda scales per request) or is at its
 	// maximum (see the estimate's notes).
 	NextStep           string  `json:"nextStep,omitempty"`
 	NextStepAtRequests float64 `json:"nextStepAtRequestsPerMonth,omitempty"`
@@ -51,6 +51,8 @@ func (m *Model) ScaleOf(e Estimate, t Traffic, s Deployment) Scale {
 		step("Fargate task", float64(s.FargateCPU)/1024, s.FargateMinTasks, s.FargateMaxTasks)
 	case deploy.EC2:
 		step("EC2 instance", m.EC2Types[s.EC2InstanceType].VCPUs, s.EC2MinInstances, s.EC2MaxInstances)
+	}
+	if e.Store == deploy.Postgres {
 		m.databaseScale(&sc, s.RDSInstanceClass, t)
 	}
 	return sc

@@ -11,6 +11,19 @@ const (
 // and estimates show them.
 var Computes = []string{Lambda, Fargate, EC2}
 
+// ComputeTitle is a compute's name for people.
+func ComputeTitle(compute string) string {
+	switch compute {
+	case Lambda:
+		return "Lambda"
+	case Fargate:
+		return "Fargate"
+	case EC2:
+		return "EC2"
+	}
+	return compute
+}
+
 // The stores a deployment keeps progress in, named as their URLs' schemes.
 const (
 	DynamoDB = "dynamodb"

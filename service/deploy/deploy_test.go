@@ -16,3 +16,17 @@ func TestEveryComputeHasADefaultStore(t *testing.T) {
 		t.Errorf("unknown compute: store %q", s)
 	}
 }
+
+// Every compute and store has a name for people of its own.
+func TestTitles(t *testing.T) {
+	seen := map[string]bool{}
+	for _, c := range Computes {
+		seen[ComputeTitle(c)] = true
+	}
+	for _, s := range Stores {
+		seen[StoreTitle(s)] = true
+	}
+	if len(seen) != len(Computes)+len(Stores) || seen["lambda"] || seen["postgres"] {
+		t.Errorf("titles %v", seen)
+	}
+}

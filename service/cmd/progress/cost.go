@@ -119,7 +119,7 @@ func runCost(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		return err
 	}
 	if *plotFile != "" {
-		if err := m.Plot(*plotFile, t, s); err != nil {
+		if err := m.Plot(*plotFile, cost.DefaultPairs(), t, s); err != nil {
 			return fmt.Errorf("--%s: %w", flagPlot, err)
 		}
 		fmt.Fprintf(stderr, "wrote %s\n", *plotFile)
@@ -156,7 +156,7 @@ func runCostBreakeven(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	cross := m.Crossover(deploy.Lambda, deploy.Fargate, t, s, cost.SearchLo, cost.SearchHi)
+	cross := m.Crossover(cost.DefaultPair(deploy.Lambda), cost.DefaultPair(deploy.Fargate), t, s, cost.SearchLo, cost.SearchHi)
 	if *c.format == "json" {
 		return writeJSON(stdout, struct {
 			cost.BreakEven
