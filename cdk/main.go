@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"slices"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/jsii-runtime-go"
@@ -35,7 +34,8 @@ func run() int {
 }
 
 // printEstimate shows what the synthesized architectures would cost at the
-// env's expected traffic (cdk.json), side by side with arch=all.
+// env's expected traffic (cdk.json): each arch on the store it was
+// synthesized with, side by side with arch=all.
 func printEstimate(w io.Writer, b *stacks.Built) error {
 	s := b.Selection.Settings
 	m, err := cost.NewModel(s.Region)
@@ -43,15 +43,13 @@ func printEstimate(w io.Writer, b *stacks.Built) error {
 		return err
 	}
 	t, sz := s.CostInputs(cost.DefaultStoredGB)
-	all, err := m.All(t, sz)
+	var pairs []cost.Pair
+	for _, a := range b.Arches {
+		pairs = append(pairs, cost.Pair{Compute: a, Store: b.Selection.Stores[a]})
+	}
+	chosen, err := m.Each(pairs, t, sz)
 	if err != nil {
 		return err
-	}
-	var chosen []cost.Estimate
-	for _, e := range all {
-		if slices.Contains(b.Arches, e.Arch) {
-			chosen = append(chosen, e)
-		}
 	}
 	fmt.Fprintf(w, "\nEstimated monthly cost of %s in %s at %s requests/month (traffic from cdk.json; 'progress cost --env %s' for details):\n",
 		b.Selection.Env, s.Region, cost.Human(t.MonthlyRequests), b.Selection.Env)

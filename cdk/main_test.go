@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"os"
 	"os/exec"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -15,7 +16,7 @@ import (
 	"github.com/progresskit/progresskit/cdk/stacks"
 )
 
-func selection(t *testing.T, env, arch string) config.Selection {
+func selection(t *testing.T, env, arch, store string) config.Selection {
 	t.Helper()
 	b, err := os.ReadFile("../cdk.json")
 	if err != nil {
@@ -25,29 +26,62 @@ func selection(t *testing.T, env, arch string) config.Selection {
 	if err := json.Unmarshal(b, &doc); err != nil {
 		t.Fatal(err)
 	}
-	sel, err := config.Select(env, arch, "", doc.Context[config.ContextEnvironments])
+	sel, err := config.Select(env, arch, store, doc.Context[config.ContextEnvironments])
 	if err != nil {
 		t.Fatal(err)
 	}
 	return sel
 }
 
-// Synthesis prints the estimate of what it built: one column per arch.
+// Synthesis prints the estimate of what it built: one column per arch,
+// headed by the arch and the store it was synthesized with.
 func TestPrintEstimate(t *testing.T) {
-	var one, all bytes.Buffer
-	sel := selection(t, "prod", "fargate")
-	if err := printEstimate(&one, &stacks.Built{Selection: sel, Arches: sel.Arches}); err != nil {
+	header := func(out string) (computes, stores []string) {
+		lines := strings.Split(strings.SplitN(out, ":\n", 2)[1], "\n")
+		return strings.Fields(lines[0]), strings.Fields(lines[1])
+	}
+	for _, c := range []struct{ arch, store, wantStore string }{
+		{"fargate", "", "dynamodb"},
+		{"fargate", "postgres", "postgres"},
+		{"ec2", "dynamodb", "dynamodb"},
+	} {
+		var out bytes.Buffer
+		sel := selection(t, "prod", c.arch, c.store)
+		if err := printEstimate(&out, &stacks.Built{Selection: sel, Arches: sel.Arches}); err != nil {
+			t.Fatal(err)
+		}
+		computes, stores := header(out.String())
+		if len(computes) != 2 || computes[1] != c.arch || len(stores) != 1 || stores[0] != c.wantStore || !strings.Contains(out.String(), "50M requests/month") {
+			t.Errorf("arch=%s store=%s estimate:\n%s", c.arch, c.store, out.String())
+		}
+	}
+	// Fargate on PostgreSQL prices the database it was synthesized with,
+	// and Lambda on it the proxy it reaches the database through.
+	var pg bytes.Buffer
+	sel := selection(t, "prod", "all", "postgres")
+	if err := printEstimate(&pg, &stacks.Built{Selection: sel, Arches: sel.Arches}); err != nil {
 		t.Fatal(err)
 	}
-	header := strings.Fields(strings.Split(strings.SplitN(one.String(), ":\n", 2)[1], "\n")[0])
-	if len(header) != 2 || header[1] != "fargate" || !strings.Contains(one.String(), "50M requests/month") {
-		t.Fatalf("arch=fargate estimate:\n%s", one.String())
+	if computes, stores := header(pg.String()); strings.Join(computes[1:], " ") != "lambda fargate ec2" || strings.Join(stores, " ") != "postgres postgres postgres" {
+		t.Errorf("arch=all store=postgres estimate:\n%s", pg.String())
 	}
-	sel = selection(t, "prod", "all")
+	for _, line := range strings.Split(pg.String(), "\n") {
+		f := strings.Fields(line)
+		if len(f) != 4 || f[0] != "database" {
+			continue
+		}
+		lambda, _ := strconv.ParseFloat(f[1], 64)
+		fargate, _ := strconv.ParseFloat(f[2], 64)
+		if lambda <= fargate {
+			t.Errorf("Lambda's database line, $%s, is not Fargate's $%s and the proxy:\n%s", f[1], f[2], pg.String())
+		}
+	}
+	var all bytes.Buffer
+	sel = selection(t, "prod", "all", "")
 	if err := printEstimate(&all, &stacks.Built{Selection: sel, Arches: sel.Arches}); err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"lambda", "fargate", "ec2", "total", "load balancer"} {
+	for _, want := range []string{"lambda", "fargate", "ec2", "dynamodb", "postgres", "total", "load balancer"} {
 		if !strings.Contains(all.String(), want) {
 			t.Errorf("arch=all estimate lacks %q:\n%s", want, all.String())
 		}

@@ -7,14 +7,16 @@ import (
 	"text/tabwriter"
 )
 
-// WriteTable prints estimates side by side, one row per category.
+// WriteTable prints estimates side by side, one row per category, each
+// headed by its compute and, below it, its store.
 func WriteTable(w io.Writer, all []Estimate) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	header := []string{"USD/month"}
+	computes, stores := []string{"USD/month"}, []string{""}
 	for _, e := range all {
-		header = append(header, e.Arch)
+		computes, stores = append(computes, e.Arch), append(stores, e.Store)
 	}
-	fmt.Fprintln(tw, strings.Join(header, "\t")+"\t")
+	fmt.Fprintln(tw, strings.Join(computes, "\t")+"\t")
+	fmt.Fprintln(tw, strings.Join(stores, "\t")+"\t")
 	for _, cat := range []string{CatCompute, CatRequests, CatLB, CatDatabase, CatStorage, CatIPv4, CatNAT, CatLogs, CatDiscount} {
 		if cat == CatDiscount && !hasCategory(all, cat) {
 			continue // on demand: no discount row
@@ -57,21 +59,21 @@ func WriteTable(w io.Writer, all []Estimate) error {
 			continue
 		}
 		if e.Scale.NextStep != "" {
-			fmt.Fprintf(w, "next step (%s): %s at %s requests/month\n", e.Arch, e.Scale.NextStep, Human(e.Scale.NextStepAtRequests))
+			fmt.Fprintf(w, "next step (%s): %s at %s requests/month\n", e.Pair().Key(), e.Scale.NextStep, Human(e.Scale.NextStepAtRequests))
 		}
 		if e.Scale.DatabaseNextStep != "" {
-			fmt.Fprintf(w, "next step (%s database): %s at %s requests/month\n", e.Arch, e.Scale.DatabaseNextStep, Human(e.Scale.DatabaseNextStepAtRequests))
+			fmt.Fprintf(w, "next step (%s database): %s at %s requests/month\n", e.Pair().Key(), e.Scale.DatabaseNextStep, Human(e.Scale.DatabaseNextStepAtRequests))
 		}
 		if e.Scale.Database != "" {
-			fmt.Fprintf(w, "note (%s): %s\n", e.Arch, e.Scale.Database)
+			fmt.Fprintf(w, "note (%s): %s\n", e.Pair().Key(), e.Scale.Database)
 		}
 	}
 	for _, e := range all {
 		for _, n := range e.Notes {
-			fmt.Fprintf(w, "note (%s): %s\n", e.Arch, n)
+			fmt.Fprintf(w, "note (%s): %s\n", e.Pair().Key(), n)
 		}
 		for _, c := range e.CannotCarry {
-			fmt.Fprintf(w, "cannot carry the traffic (%s): %s\n", e.Arch, c)
+			fmt.Fprintf(w, "cannot carry the traffic (%s): %s\n", e.Pair().Key(), c)
 		}
 	}
 	return nil
