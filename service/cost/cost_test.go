@@ -328,26 +328,41 @@ func TestRecommend(t *testing.T) {
 		name       string
 		t          Traffic
 		relational bool
-		want       string
+		want       Pair
 		mention    string
 	}{
-		{"low traffic", low, false, deploy.Lambda, "Low traffic"},
-		{"sustained high traffic", high, false, deploy.Fargate, "Sustained high traffic"},
-		{"relational needs", low, true, deploy.EC2, "Relational"},
-		{"spiky just past the crossover", spiky, false, deploy.Lambda, "Spiky"},
+		{"low traffic", low, false, lambdaDynamo, "Low traffic"},
+		// At 1B a month (380.5/s) the servers on DynamoDB share the table
+		// ($806.40 + $0.90), the ALB ($32.43) and $300 of logs. One
+		// t4g.small carries 480/s at the target: $12.264 and 3 addresses
+		// ($10.95), $1162.94; Fargate runs its maximum of 4 tasks
+		// ($28.835) with 6 addresses ($21.90), $1190.46.
+		{"sustained high traffic", high, false, Pair{deploy.EC2, deploy.DynamoDB}, "Sustained high traffic → EC2 + DynamoDB: $1162.94/month"},
+		// On PostgreSQL at 300k a month Lambda's own lines are $0.42, the
+		// database $11.68 + $2.30 of storage, the proxy $21.90, logs $0.09:
+		// $36.39, against $48.66 for Fargate and $53.71 for EC2.
+		{"relational needs", low, true, Pair{deploy.Lambda, deploy.Postgres}, "Relational needs (reporting joins, SQL analysts) → PostgreSQL"},
+		{"spiky just past the crossover", spiky, false, lambdaDynamo, "Spiky"},
 	}
 	for _, c := range cases {
 		r, err := m.Recommend(c.t, small, c.relational)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if r.Arch != c.want || len(r.Reasons) < 2 || !strings.Contains(r.Reasons[0], c.mention) || !strings.Contains(r.Reasons[0], "$") {
-			t.Errorf("%s: %s %v", c.name, r.Arch, r.Reasons)
+		if (Pair{r.Arch, r.Store}) != c.want || len(r.Reasons) < 2 || !strings.Contains(r.Reasons[0], c.mention) || !strings.Contains(r.Reasons[0], "$") {
+			t.Errorf("%s: %s on %s %v", c.name, r.Arch, r.Store, r.Reasons)
 		}
+	}
+	// The last reason prices the other store: at 1B a month EC2 +
+	// PostgreSQL costs $474.01 (TestEC2PricesAClassThatSustainsTheTraffic),
+	// $688.93 less than EC2 + DynamoDB.
+	r, _ := m.Recommend(high, small, false)
+	if last := r.Reasons[len(r.Reasons)-1]; last != "On PostgreSQL the cheapest that carries it is EC2 + PostgreSQL: $474.01/month, $688.93 less than the pick, with a database class to size as traffic grows." {
+		t.Errorf("the other store's line: %q", last)
 	}
 }
 
-// An architecture that cannot carry the traffic is not recommended, and the
+// A pair that cannot carry the traffic is not recommended, and the
 // reasons say why; the one recommended is priced as it would run.
 func TestRecommendOnlyWhatCarriesTheLoad(t *testing.T) {
 	m := model(t, "us-east-1")
@@ -357,8 +372,12 @@ func TestRecommendOnlyWhatCarriesTheLoad(t *testing.T) {
 	// tasks and EC2 3 of 10 instances; only the database falls short
 	// (the largest classes sustain 12.6B).
 	spikyAt := func(requests float64) Traffic { tr := at(requests); tr.PeakToAverage = 20; return tr }
+	peakTwice := at(2e9)
+	peakTwice.PeakToAverage = 2
 	oneTask := small
 	oneTask.FargateMaxTasks = 1
+	oneInstance := small
+	oneInstance.EC2MaxInstances = 1
 	roomy := small
 	roomy.FargateCPU, roomy.FargateMemoryMiB, roomy.FargateMaxTasks = 1024, 2048, 100
 	roomy.EC2InstanceType, roomy.EC2MaxInstances = "c7g.2xlarge", 10
@@ -367,20 +386,25 @@ func TestRecommendOnlyWhatCarriesTheLoad(t *testing.T) {
 		t          Traffic
 		s          Deployment
 		relational bool
-		want       string
+		want       Pair
 		mentions   []string
 	}{
 		// 2B a month is 761/s; 0.25-vCPU tasks carry 100/s at most, so
-		// Fargate needs 8 of its 4.
-		{"Fargate past its maximum", at(2e9), small, false, deploy.Lambda, []string{"only DynamoDB architecture", "more than the maximum of 4"}},
-		{"relational, no RDS class sustains it", at(20e9), roomy, true, deploy.Fargate, []string{"Relational needs point to EC2", "no RDS class in the catalogue sustains 20B"}},
+		// Fargate needs 8 of its 4. One t4g.small carries 800/s.
+		{"Fargate past its maximum", at(2e9), small, false, Pair{deploy.EC2, deploy.DynamoDB}, []string{"Fargate + DynamoDB cannot carry", "more than the maximum of 4"}},
+		// Peaks of 1522/s need 2 t4g.small, more than 1, and 16 tasks.
+		{"only Lambda carries", peakTwice, oneInstance, false, lambdaDynamo, []string{"Lambda + DynamoDB is the only DynamoDB architecture that carries 2B requests/month", "Fargate + DynamoDB cannot carry", "EC2 + DynamoDB cannot carry"}},
+		// EC2's 4 c7g.2xlarge ($846.80) and 6 addresses undercut Fargate's
+		// 32 tasks ($922.72) and 34.
+		{"relational, no RDS class sustains it", at(20e9), roomy, true, Pair{deploy.EC2, deploy.DynamoDB},
+			[]string{"Relational needs point to PostgreSQL, but Lambda + PostgreSQL, Fargate + PostgreSQL and EC2 + PostgreSQL cannot carry 20B requests/month", "no RDS class in the catalogue sustains 20B"}},
 		// EC2 + RDS at 1e9 on db.m6g.large, not db.t4g.micro: $474.01 (see
 		// TestEC2PricesAClassThatSustainsTheTraffic).
-		{"relational, priced on the class it needs", at(1e9), small, true, deploy.EC2, []string{"$474.01/month"}},
+		{"relational, priced on the class it needs", at(1e9), small, true, ec2Postgres, []string{"$474.01/month"}},
 		// One 0.25-vCPU task carries a 100/s peak. At 5M a month and peaks
 		// 20× the average (38/s) it does; at the ~25M crossover (190/s)
 		// it does not.
-		{"a crossover Fargate cannot reach", spikyAt(5e6), oneTask, false, deploy.Lambda, []string{"though Fargate cannot carry that traffic"}},
+		{"a crossover Fargate cannot reach", spikyAt(5e6), oneTask, false, lambdaDynamo, []string{"though Fargate cannot carry that traffic"}},
 	}
 	for _, c := range cases {
 		r, err := m.Recommend(c.t, c.s, c.relational)
@@ -388,8 +412,8 @@ func TestRecommendOnlyWhatCarriesTheLoad(t *testing.T) {
 			t.Fatal(err)
 		}
 		all := strings.Join(r.Reasons, "\n")
-		if r.Arch != c.want {
-			t.Errorf("%s: picked %q, want %q:\n%s", c.name, r.Arch, c.want, all)
+		if (Pair{r.Arch, r.Store}) != c.want {
+			t.Errorf("%s: picked %s on %s, want %s:\n%s", c.name, r.Arch, r.Store, c.want.Key(), all)
 		}
 		for _, want := range c.mentions {
 			if !strings.Contains(all, want) {
@@ -424,7 +448,7 @@ func TestPlotFiles(t *testing.T) {
 	m := model(t, "us-east-1")
 	for _, name := range []string{"cost.svg", "cost.png"} {
 		path := filepath.Join(t.TempDir(), name)
-		if err := m.Plot(path, DefaultPairs(), tenMillion, small); err != nil {
+		if err := m.Plot(path, Pairs(), tenMillion, small); err != nil {
 			t.Fatal(err)
 		}
 		b, err := os.ReadFile(path)
@@ -436,7 +460,7 @@ func TestPlotFiles(t *testing.T) {
 		}
 		switch filepath.Ext(name) {
 		case ".svg":
-			for _, want := range []string{"<svg", "Lambda + HTTP API", "Fargate + ALB", "RDS PostgreSQL", "lambda+dynamodb = fargate+dynamodb"} {
+			for _, want := range []string{"<svg", "Lambda + HTTP API + DynamoDB", "Lambda + HTTP API + RDS Proxy + RDS PostgreSQL", "Fargate + ALB + RDS PostgreSQL", "EC2 + ALB + DynamoDB", "lambda+dynamodb = fargate+dynamodb"} {
 				if !bytes.Contains(b, []byte(want)) {
 					t.Errorf("svg lacks %q", want)
 				}
@@ -447,7 +471,7 @@ func TestPlotFiles(t *testing.T) {
 			}
 		}
 	}
-	if err := m.Plot(filepath.Join(t.TempDir(), "cost.gif"), DefaultPairs(), tenMillion, small); err == nil {
+	if err := m.Plot(filepath.Join(t.TempDir(), "cost.gif"), Pairs(), tenMillion, small); err == nil {
 		t.Error(".gif accepted")
 	}
 }

@@ -389,18 +389,9 @@ func (m *Model) rdsInstance(e *Estimate, t Traffic, s Deployment, azs float64) e
 	return nil
 }
 
-// All estimates each compute on its default store.
+// All estimates every pair (Pairs).
 func (m *Model) All(t Traffic, s Deployment) ([]Estimate, error) {
-	return m.Each(DefaultPairs(), t, s)
-}
-
-// DefaultPairs are each compute on its default store (DefaultPair).
-func DefaultPairs() []Pair {
-	out := make([]Pair, len(deploy.Computes))
-	for i, c := range deploy.Computes {
-		out[i] = DefaultPair(c)
-	}
-	return out
+	return m.Each(Pairs(), t, s)
 }
 
 // Each estimates pairs, in their order, each with its Scale.

@@ -152,18 +152,20 @@ func TestScaleShowsTheSteps(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	byPair := map[Pair]*Scale{}
 	for _, e := range all {
-		near(t, e.Arch+" per million", e.Scale.USDPerMillionRequests, e.TotalUSD/100)
+		near(t, e.Pair().Key()+" per million", e.Scale.USDPerMillionRequests, e.TotalUSD/100)
+		byPair[e.Pair()] = e.Scale
 	}
 	// One 0.25-vCPU task carries 400 × 0.25 × 0.6 = 60 requests/s; 100M a
 	// month is 38.05/s, so one task, and the 2nd is needed at
 	// 60 × 730 × 3600 = 157.68M requests a month.
-	f := all[1].Scale
+	f := byPair[fargateDynamo]
 	if f.NextStep != "a 2nd Fargate task" || f.NextStepAtRequests != 157680000 {
 		t.Errorf("Fargate next step %q at %v", f.NextStep, f.NextStepAtRequests)
 	}
 	// A 2-vCPU t4g.small carries 480/s: the 2nd at 480 × 730 × 3600.
-	e := all[2].Scale
+	e := byPair[ec2Postgres]
 	if e.NextStep != "a 2nd EC2 instance" || e.NextStepAtRequests != 480*730*3600 {
 		t.Errorf("EC2 next step %q at %v", e.NextStep, e.NextStepAtRequests)
 	}
@@ -176,11 +178,11 @@ func TestScaleShowsTheSteps(t *testing.T) {
 	if e.DatabaseNextStep != "db.t4g.large" || e.DatabaseNextStepAtRequests != 240*730*3600 || e.Database != "" {
 		t.Errorf("database next step %q at %v, note %q", e.DatabaseNextStep, e.DatabaseNextStepAtRequests, e.Database)
 	}
-	if all[0].Scale.NextStep != "" {
-		t.Errorf("Lambda has a step: %q", all[0].Scale.NextStep)
+	if byPair[lambdaDynamo].NextStep != "" {
+		t.Errorf("Lambda has a step: %q", byPair[lambdaDynamo].NextStep)
 	}
-	if all[1].Scale.DatabaseNextStep != "" {
-		t.Errorf("Fargate has a database step: %q", all[1].Scale.DatabaseNextStep)
+	if f.DatabaseNextStep != "" {
+		t.Errorf("Fargate on DynamoDB has a database step: %q", f.DatabaseNextStep)
 	}
 }
 

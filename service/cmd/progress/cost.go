@@ -8,6 +8,7 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"slices"
 	"strings"
 	"text/tabwriter"
 
@@ -107,19 +108,25 @@ func runCost(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	}
 	c := newCostFlags("cost", stderr)
 	plotFile := c.fs.String(flagPlot, "", "also write the cost curves to FILE.svg or FILE.png")
+	arch := c.fs.String(flagArch, "", "only this compute: "+strings.Join(deploy.Computes, ", ")+" (default: every one)")
+	store := c.fs.String(flagStore, "", "only this store: "+strings.Join(deploy.Stores, ", ")+" (default: both)")
 	if err := c.fs.Parse(args); err != nil {
+		return err
+	}
+	pairs, err := selectPairs(*arch, *store)
+	if err != nil {
 		return err
 	}
 	m, t, s, err := c.inputs()
 	if err != nil {
 		return err
 	}
-	all, err := m.All(t, s)
+	all, err := m.Each(pairs, t, s)
 	if err != nil {
 		return err
 	}
 	if *plotFile != "" {
-		if err := m.Plot(*plotFile, cost.DefaultPairs(), t, s); err != nil {
+		if err := m.Plot(*plotFile, pairs, t, s); err != nil {
 			return fmt.Errorf("--%s: %w", flagPlot, err)
 		}
 		fmt.Fprintf(stderr, "wrote %s\n", *plotFile)
@@ -136,6 +143,24 @@ func runCost(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	fmt.Fprintf(stdout, "Monthly cost in %s at %s requests/month (write ratio %.2f, %.0f B responses, peak %.1f× average), env %s:\n\n",
 		m.Region, cost.Human(t.MonthlyRequests), t.WriteRatio, t.AvgResponseBytes, t.PeakToAverage, *c.env)
 	return cost.WriteTable(stdout, all)
+}
+
+// selectPairs are the pairs --arch and --store leave, in cost.Pairs
+// order: every one when both are empty.
+func selectPairs(arch, store string) ([]cost.Pair, error) {
+	if arch != "" && !slices.Contains(deploy.Computes, arch) {
+		return nil, fmt.Errorf("--%s %q: want one of %s", flagArch, arch, strings.Join(deploy.Computes, ", "))
+	}
+	if store != "" && !slices.Contains(deploy.Stores, store) {
+		return nil, fmt.Errorf("--%s %q: want one of %s", flagStore, store, strings.Join(deploy.Stores, ", "))
+	}
+	var out []cost.Pair
+	for _, p := range cost.Pairs() {
+		if (arch == "" || p.Compute == arch) && (store == "" || p.Store == store) {
+			out = append(out, p)
+		}
+	}
+	return out, nil
 }
 
 func runCostBreakeven(args []string, stdout, stderr io.Writer) error {
@@ -195,7 +220,7 @@ func runCostRecommend(args []string, stdout, stderr io.Writer) error {
 		return writeJSON(stdout, r)
 	}
 	if r.Arch != "" { // "": nothing carries the traffic, and the reasons say why
-		fmt.Fprintf(stdout, "Pick %s.\n", r.Arch)
+		fmt.Fprintf(stdout, "Pick %s (-c %s=%s -c %s=%s).\n", cost.Pair{Compute: r.Arch, Store: r.Store}.Title(), config.ContextArch, r.Arch, config.ContextStore, r.Store)
 	}
 	for _, line := range r.Reasons {
 		fmt.Fprintln(stdout, line)

@@ -57,7 +57,12 @@ func TestCostPricesTheDatabaseTheTrafficNeeds(t *testing.T) {
 	if err := json.Unmarshal([]byte(out), &doc); err != nil {
 		t.Fatal(err)
 	}
-	ec2 := doc.Estimates[2]
+	var ec2 map[string]any
+	for _, e := range doc.Estimates {
+		if e["arch"] == "ec2" && e["store"] == "postgres" {
+			ec2 = e
+		}
+	}
 	// Two t4g.small $24.528, ALB $16.425 + $16.00, db.m6g.large Multi-AZ
 	// 2 × 730 × $0.159 = $232.14, storage $4.60, 4 addresses $14.60, logs
 	// $300: $608.293, where db.t4g.micro's $23.36 gave $399.51.
@@ -68,7 +73,7 @@ func TestCostPricesTheDatabaseTheTrafficNeeds(t *testing.T) {
 		t.Errorf("EC2 total $%v, want $608.293", ec2["totalUSD"])
 	}
 	out, _, _ = runCmd(t, "cost", "recommend", "--cdk-json", "../../../cdk.json", "--env", "prod", "--requests", "1e9", "--relational")
-	if !strings.HasPrefix(out, "Pick ec2.") || !strings.Contains(out, "$608.29/month") {
+	if !strings.HasPrefix(out, "Pick EC2 + PostgreSQL (-c arch=ec2 -c store=postgres).") || !strings.Contains(out, "$608.29/month") {
 		t.Errorf("recommend prices EC2 + RDS on a class too small:\n%s", out)
 	}
 }
@@ -112,11 +117,13 @@ func TestCostTableAndErrors(t *testing.T) {
 		t.Fatalf("table: %d\n%s", code, out)
 	}
 	out, _, _ = runCmd(t, "cost", "recommend", "--cdk-json", "../../../cdk.json", "--requests", "100000")
-	if !strings.HasPrefix(out, "Pick lambda.") {
+	if !strings.HasPrefix(out, "Pick Lambda + DynamoDB (-c arch=lambda -c store=dynamodb).") {
 		t.Errorf("recommend at 100k requests: %s", out)
 	}
+	// At dev's 300k requests a month, relational needs pick PostgreSQL,
+	// and Lambda with its proxy is the cheapest compute on it.
 	out, _, _ = runCmd(t, "cost", "recommend", "--cdk-json", "../../../cdk.json", "--relational")
-	if !strings.HasPrefix(out, "Pick ec2.") {
+	if !strings.HasPrefix(out, "Pick Lambda + PostgreSQL (-c arch=lambda -c store=postgres).") {
 		t.Errorf("recommend with relational needs: %s", out)
 	}
 	for _, bad := range [][]string{
@@ -126,9 +133,51 @@ func TestCostTableAndErrors(t *testing.T) {
 		{"cost", "--cdk-json", "../../../cdk.json", "--format", "xml"},
 		{"cost", "--cdk-json", "missing.json"},
 		{"cost", "--cdk-json", "../../../cdk.json", "--plot", "cost.txt"},
+		{"cost", "--cdk-json", "../../../cdk.json", "--arch", "k8s"},
+		{"cost", "--cdk-json", "../../../cdk.json", "--store", "mysql"},
 	} {
 		if _, stderr, code := runCmd(t, bad...); code == 0 || stderr == "" {
 			t.Errorf("%v: exit %d, stderr %q", bad, code, stderr)
+		}
+	}
+}
+
+// The table shows all six pairs, each headed by its compute and store;
+// --arch and --store keep those they name.
+func TestCostShowsEveryPair(t *testing.T) {
+	out, stderr, code := runCmd(t, "cost", "--cdk-json", "../../../cdk.json", "--env", "prod")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	lines := strings.Split(out, "\n")
+	if got := strings.Join(strings.Fields(lines[2]), " "); got != "USD/month lambda lambda fargate fargate ec2 ec2" {
+		t.Errorf("computes row %q", got)
+	}
+	if got := strings.Join(strings.Fields(lines[3]), " "); got != "dynamodb postgres dynamodb postgres dynamodb postgres" {
+		t.Errorf("stores row %q", got)
+	}
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--store", "postgres"}, "lambda+postgres fargate+postgres ec2+postgres"},
+		{[]string{"--arch", "fargate"}, "fargate+dynamodb fargate+postgres"},
+		{[]string{"--arch", "ec2", "--store", "dynamodb"}, "ec2+dynamodb"},
+	} {
+		out, stderr, code := runCmd(t, append([]string{"cost", "--cdk-json", "../../../cdk.json", "--format", "json"}, c.args...)...)
+		if code != 0 {
+			t.Fatalf("%v: exit %d: %s", c.args, code, stderr)
+		}
+		var doc struct{ Estimates []cost.Estimate }
+		if err := json.Unmarshal([]byte(out), &doc); err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, e := range doc.Estimates {
+			got = append(got, e.Pair().Key())
+		}
+		if strings.Join(got, " ") != c.want {
+			t.Errorf("%v: %v, want %s", c.args, got, c.want)
 		}
 	}
 }

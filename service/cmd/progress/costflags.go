@@ -15,6 +15,8 @@ const (
 	flagPeak          = "peak"
 	flagStoredGB      = "stored-gb"
 	flagPlot          = "plot"
+	flagArch          = "arch"
+	flagStore         = "store"
 	flagRDSClass      = "rds-class"
 	flagLessons       = "lessons"
 	flagRelational    = "relational"
