@@ -53,6 +53,20 @@ func TestCatalogueCoversWhatTeamsPick(t *testing.T) {
 				t.Errorf("%s: EC2 %s: %+v", r, c, price)
 			}
 		}
+		// The read caches a design might add: DAX's small burstable node
+		// and a memory-optimised one, ElastiCache's two smallest Graviton.
+		for what, nodes := range map[string]map[string]Price{"DAX": p.DAXNodeHour, "ElastiCache": p.ElastiCacheNodeHour} {
+			want := map[string][]string{"DAX": {"dax.t3.small", "dax.r5.large"}, "ElastiCache": {"cache.t4g.micro", "cache.t4g.small"}}[what]
+			for _, c := range want {
+				price, ok := nodes[c]
+				if !ok || price.USD <= 0 || price.Source == "" || price.Date == "" {
+					t.Errorf("%s: %s %s: %+v", r, what, c, price)
+				}
+			}
+		}
+		if p.RDSProxyVCPUHour.USD <= 0 {
+			t.Errorf("%s: RDS Proxy: %+v", r, p.RDSProxyVCPUHour)
+		}
 	}
 }
 

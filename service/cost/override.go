@@ -41,9 +41,6 @@ func decodeStrict(b []byte) (*Table, error) {
 // it came from, after the file's path.
 const ownSource = "your prices file"
 
-// perClassFigures are the region keys that hold one figure per class.
-var perClassFigures = map[string]bool{"rdsInstanceHour": true, "ec2InstanceHour": true}
-
 // ownProvenance makes every figure in over the file's own before it is
 // merged: its source names the file, and its date and verified flag are
 // the file's or none, so no figure the user priced keeps the catalogue's

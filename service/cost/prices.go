@@ -48,12 +48,18 @@ type Prices struct {
 	// fronts (see RDSProxyMinVCPUs).
 	RDSProxyVCPUHour Price `json:"rdsProxyVCPUHour"`
 	// Discounts are fractions off on-demand, not dollars.
-	RDSReserved        Price            `json:"rdsReserved1yNoUpfront"`
-	EC2Reserved        Price            `json:"ec2Reserved1yNoUpfront"`
-	SavingsPlanFargate Price            `json:"savingsPlanFargate1yNoUpfront"`
-	SavingsPlanLambda  Price            `json:"savingsPlanLambda1yNoUpfront"`
-	RDSInstanceHour    map[string]Price `json:"rdsInstanceHour"`
-	EC2InstanceHour    map[string]Price `json:"ec2InstanceHour"`
+	RDSReserved        Price `json:"rdsReserved1yNoUpfront"`
+	EC2Reserved        Price `json:"ec2Reserved1yNoUpfront"`
+	SavingsPlanFargate Price `json:"savingsPlanFargate1yNoUpfront"`
+	SavingsPlanLambda  Price `json:"savingsPlanLambda1yNoUpfront"`
+	// Per-class figures: a price for each class, type or node type.
+	RDSInstanceHour map[string]Price `json:"rdsInstanceHour"`
+	EC2InstanceHour map[string]Price `json:"ec2InstanceHour"`
+	// DAXNodeHour and ElastiCacheNodeHour price the read caches a design
+	// might put in front of each store (see ReadCache); progresskit
+	// deploys neither.
+	DAXNodeHour         map[string]Price `json:"daxNodeHour"`
+	ElastiCacheNodeHour map[string]Price `json:"elasticacheNodeHour"`
 }
 
 // EC2Type is what the catalogue knows of an EC2 instance type besides its
@@ -174,18 +180,30 @@ func (t *Table) RegionNames() []string {
 	return out
 }
 
+// rdsHour, ec2Hour, daxHour and elastiCacheHour are the hourly price of a
+// class or node type, or an error naming the nearest the region prices.
 func (p Prices) rdsHour(class string) (float64, error) {
-	v, ok := p.RDSInstanceHour[class]
-	if !ok {
-		return 0, fmt.Errorf("no price for RDS class %q; nearest known: %s", class, strings.Join(Nearest(class, keys(p.RDSInstanceHour)), ", "))
-	}
-	return v.USD, nil
+	return hourOf("RDS class", p.RDSInstanceHour, class)
 }
 
 func (p Prices) ec2Hour(itype string) (float64, error) {
-	v, ok := p.EC2InstanceHour[itype]
+	return hourOf("EC2 type", p.EC2InstanceHour, itype)
+}
+
+func (p Prices) daxHour(node string) (float64, error) {
+	return hourOf("DAX node type", p.DAXNodeHour, node)
+}
+
+func (p Prices) elastiCacheHour(node string) (float64, error) {
+	return hourOf("ElastiCache node type", p.ElastiCacheNodeHour, node)
+}
+
+// hourOf is the price of name in a per-class figure, or an error naming
+// the nearest that it prices.
+func hourOf(what string, prices map[string]Price, name string) (float64, error) {
+	v, ok := prices[name]
 	if !ok {
-		return 0, fmt.Errorf("no price for EC2 type %q; nearest known: %s", itype, strings.Join(Nearest(itype, keys(p.EC2InstanceHour)), ", "))
+		return 0, fmt.Errorf("no price for %s %q; nearest known: %s", what, name, strings.Join(Nearest(name, keys(prices)), ", "))
 	}
 	return v.USD, nil
 }
@@ -258,7 +276,8 @@ type Figure struct {
 }
 
 // Figures lists region's figures in a stable order: scalars as in
-// prices.json, then RDS classes and EC2 types by name.
+// prices.json, then each per-class figure's classes by name
+// ("rdsInstanceHour.db.t4g.micro").
 func (p Prices) Figures(region string) []Figure {
 	var out []Figure
 	v, typ := reflect.ValueOf(p), reflect.TypeOf(p)
@@ -267,11 +286,25 @@ func (p Prices) Figures(region string) []Figure {
 			out = append(out, Figure{Region: region, Name: typ.Field(i).Tag.Get("json"), Price: price})
 		}
 	}
-	for _, c := range keys(p.RDSInstanceHour) {
-		out = append(out, Figure{Region: region, Name: "rdsInstanceHour." + c, Price: p.RDSInstanceHour[c]})
-	}
-	for _, c := range keys(p.EC2InstanceHour) {
-		out = append(out, Figure{Region: region, Name: "ec2InstanceHour." + c, Price: p.EC2InstanceHour[c]})
+	for i := range typ.NumField() {
+		if classes, ok := v.Field(i).Interface().(map[string]Price); ok {
+			for _, c := range keys(classes) {
+				out = append(out, Figure{Region: region, Name: typ.Field(i).Tag.Get("json") + "." + c, Price: classes[c]})
+			}
+		}
 	}
 	return out
 }
+
+// perClassFigures are the prices.json keys of a region's per-class
+// figures.
+var perClassFigures = func() map[string]bool {
+	out := map[string]bool{}
+	typ := reflect.TypeOf(Prices{})
+	for i := range typ.NumField() {
+		if typ.Field(i).Type == reflect.TypeOf(map[string]Price{}) {
+			out[typ.Field(i).Tag.Get("json")] = true
+		}
+	}
+	return out
+}()

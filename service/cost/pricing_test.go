@@ -132,6 +132,10 @@ func TestOwnPricesSayTheyCameFromTheFile(t *testing.T) {
 	if got, want := m.P.EC2InstanceHour["t4g.small"], (Price{USD: 0.015, Source: ours, Date: "2026-12-01"}); got != want {
 		t.Errorf("per-class usd and date: %+v, want %+v", got, want)
 	}
+	os.WriteFile(file, []byte(`{"regions":{"us-east-1":{"daxNodeHour":{"dax.t3.small":{"usd":0.05}}}}}`), 0o644)
+	if m, err := NewModelWith("us-east-1", file); err != nil || m.P.DAXNodeHour["dax.t3.small"] != (Price{USD: 0.05, Source: ours}) {
+		t.Errorf("a cache node's price from the file: %+v, %v", m.P.DAXNodeHour["dax.t3.small"], err)
+	}
 	catalogue := model(t, "us-east-1").P
 	if m.P.ALBLCUHour != catalogue.ALBLCUHour || m.P.EC2InstanceHour["t4g.micro"] != catalogue.EC2InstanceHour["t4g.micro"] {
 		t.Errorf("a figure the file does not give lost the catalogue's provenance: %+v", m.P.ALBLCUHour)
