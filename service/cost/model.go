@@ -288,6 +288,15 @@ func (m *Model) dynamo(e *Estimate, t Traffic, s Deployment) {
 		"%.3g GB × ($%.3f + $%.3f PITR)/GB-month", s.StoredGB, m.P.DynamoStorageGBMonth.USD, m.P.DynamoPITRGBMonth.USD)
 }
 
+// databaseCopies is the instances a database runs: 2 with a Multi-AZ
+// standby.
+func (s Deployment) databaseCopies() float64 {
+	if s.MultiAZ {
+		return 2
+	}
+	return 1
+}
+
 // multiAZNote marks a figure doubled for a Multi-AZ standby.
 var multiAZNote = map[bool]string{true: " × 2 (Multi-AZ)", false: ""}
 
@@ -296,10 +305,7 @@ var multiAZNote = map[bool]string{true: " × 2 (Multi-AZ)", false: ""}
 // concurrent invocation would hold a connection), the RDS Proxy in front
 // of it.
 func (m *Model) postgres(e *Estimate, t Traffic, s Deployment, pooled bool) error {
-	azs := 1.0
-	if s.MultiAZ {
-		azs = 2
-	}
+	azs := s.databaseCopies()
 	if err := m.rdsInstance(e, t, s, azs); err != nil {
 		return err
 	}

@@ -131,18 +131,36 @@ func runCost(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		}
 		fmt.Fprintf(stderr, "wrote %s\n", *plotFile)
 	}
+	// The read cache each store shown could have in front of it.
+	var caches []cost.ReadCache
+	for _, st := range deploy.Stores {
+		if slices.ContainsFunc(pairs, func(p cost.Pair) bool { return p.Store == st }) {
+			rc, err := m.ReadCache(st, t, s)
+			if err != nil {
+				return err
+			}
+			caches = append(caches, rc)
+		}
+	}
 	if *c.format == "json" {
 		return writeJSON(stdout, struct {
-			Env       string          `json:"env"`
-			Region    string          `json:"region"`
-			Traffic   cost.Traffic    `json:"traffic"`
-			Sizing    cost.Deployment `json:"sizing"`
-			Estimates []cost.Estimate `json:"estimates"`
-		}{*c.env, m.Region, t, s, all})
+			Env        string           `json:"env"`
+			Region     string           `json:"region"`
+			Traffic    cost.Traffic     `json:"traffic"`
+			Sizing     cost.Deployment  `json:"sizing"`
+			Estimates  []cost.Estimate  `json:"estimates"`
+			ReadCaches []cost.ReadCache `json:"readCaches"`
+		}{*c.env, m.Region, t, s, all, caches})
 	}
 	fmt.Fprintf(stdout, "Monthly cost in %s at %s requests/month (write ratio %.2f, %.0f B responses, peak %.1f× average), env %s:\n\n",
 		m.Region, cost.Human(t.MonthlyRequests), t.WriteRatio, t.AvgResponseBytes, t.PeakToAverage, *c.env)
-	return cost.WriteTable(stdout, all)
+	if err := cost.WriteTable(stdout, all); err != nil {
+		return err
+	}
+	for _, rc := range caches {
+		fmt.Fprintf(stdout, "read cache (%s): %s\n", rc.Store, rc.Summary())
+	}
+	return nil
 }
 
 // selectPairs are the pairs --arch and --store leave, in cost.Pairs

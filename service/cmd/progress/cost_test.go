@@ -142,8 +142,9 @@ func TestCostTableAndErrors(t *testing.T) {
 	}
 }
 
-// The table shows all six pairs, each headed by its compute and store;
-// --arch and --store keep those they name.
+// The table shows all six pairs, each headed by its compute and store,
+// and the read cache each store could have; --arch and --store keep those
+// they name.
 func TestCostShowsEveryPair(t *testing.T) {
 	out, stderr, code := runCmd(t, "cost", "--cdk-json", "../../../cdk.json", "--env", "prod")
 	if code != 0 {
@@ -156,25 +157,37 @@ func TestCostShowsEveryPair(t *testing.T) {
 	if got := strings.Join(strings.Fields(lines[3]), " "); got != "dynamodb postgres dynamodb postgres dynamodb postgres" {
 		t.Errorf("stores row %q", got)
 	}
+	for _, want := range []string{"\nread cache (dynamodb): DAX (3 × dax.t3.small, $87.60/month) pays for itself above",
+		"\nread cache (postgres): ElastiCache (2 × cache.t4g.micro, $23.36/month) pays for itself above"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("the table does not say %q:\n%s", want, out)
+		}
+	}
 	for _, c := range []struct {
 		args []string
 		want string
 	}{
-		{[]string{"--store", "postgres"}, "lambda+postgres fargate+postgres ec2+postgres"},
-		{[]string{"--arch", "fargate"}, "fargate+dynamodb fargate+postgres"},
-		{[]string{"--arch", "ec2", "--store", "dynamodb"}, "ec2+dynamodb"},
+		{[]string{"--store", "postgres"}, "lambda+postgres fargate+postgres ec2+postgres ElastiCache"},
+		{[]string{"--arch", "fargate"}, "fargate+dynamodb fargate+postgres DAX ElastiCache"},
+		{[]string{"--arch", "ec2", "--store", "dynamodb"}, "ec2+dynamodb DAX"},
 	} {
 		out, stderr, code := runCmd(t, append([]string{"cost", "--cdk-json", "../../../cdk.json", "--format", "json"}, c.args...)...)
 		if code != 0 {
 			t.Fatalf("%v: exit %d: %s", c.args, code, stderr)
 		}
-		var doc struct{ Estimates []cost.Estimate }
+		var doc struct {
+			Estimates  []cost.Estimate
+			ReadCaches []cost.ReadCache
+		}
 		if err := json.Unmarshal([]byte(out), &doc); err != nil {
 			t.Fatal(err)
 		}
 		var got []string
 		for _, e := range doc.Estimates {
 			got = append(got, e.Pair().Key())
+		}
+		for _, rc := range doc.ReadCaches {
+			got = append(got, rc.Cache)
 		}
 		if strings.Join(got, " ") != c.want {
 			t.Errorf("%v: %v, want %s", c.args, got, c.want)
