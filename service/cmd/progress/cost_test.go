@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -266,5 +267,53 @@ func TestCostRegionHelpListsTheCatalogue(t *testing.T) {
 	want := strings.Join(cost.Catalogue().RegionNames(), ", ")
 	if !strings.Contains(stderr, "price region (default: the env's region): "+want+", or one of --prices") {
 		t.Errorf("--region's help does not list %s:\n%s", want, stderr)
+	}
+}
+
+// The README's tables of the six pairs give each one's idle cost, in dev
+// and in prod, as the model computes it with no traffic and no data: a
+// price or a sizing that moves a figure shows up here.
+func TestREADMEIdleCosts(t *testing.T) {
+	readme, err := os.ReadFile("../../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	idle := map[string][2]string{}
+	for i, env := range []string{"dev", "prod"} {
+		out, stderr, code := runCmd(t, "cost", "--cdk-json", "../../../cdk.json", "--env", env, "--requests", "0", "--stored-gb", "0", "--format", "json")
+		if code != 0 {
+			t.Fatalf("%s: exit %d: %s", env, code, stderr)
+		}
+		var doc struct{ Estimates []cost.Estimate }
+		if err := json.Unmarshal([]byte(out), &doc); err != nil {
+			t.Fatal(err)
+		}
+		for _, e := range doc.Estimates {
+			v := idle[e.Pair().Key()]
+			v[i] = fmt.Sprintf("$%.2f", e.TotalUSD)
+			idle[e.Pair().Key()] = v
+		}
+	}
+	rows := map[string]int{}
+	for _, line := range strings.Split(string(readme), "\n") {
+		// | `lambda+postgres` | ... | dev | prod |
+		cells := strings.Split(line, "|")
+		if len(cells) < 5 {
+			continue
+		}
+		key := strings.Trim(strings.TrimSpace(cells[1]), "`")
+		want, ok := idle[key]
+		if !ok {
+			continue
+		}
+		rows[key]++
+		if dev, prod := strings.TrimSpace(cells[len(cells)-3]), strings.TrimSpace(cells[len(cells)-2]); dev != want[0] || prod != want[1] {
+			t.Errorf("README.md says %s idles at %s in dev and %s in prod; the model, %s and %s", key, dev, prod, want[0], want[1])
+		}
+	}
+	for _, p := range cost.Pairs() {
+		if rows[p.Key()] == 0 {
+			t.Errorf("README.md has no row for %s", p.Key())
+		}
 	}
 }
