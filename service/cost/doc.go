@@ -1,6 +1,7 @@
-// Package cost estimates what each progresskit architecture costs per month
-// at a given traffic, from a dated price table per region (prices.json),
-// and finds where the architectures cross.
+// Package cost estimates what each progresskit architecture, a compute on
+// a store, costs per month at a given traffic, from a dated price table
+// per region (prices.json); finds where they cross; and says when a read
+// cache in front of a store would pay for itself.
 //
 // The model counts what the code does: the DynamoDB store reads the item
 // (strongly consistent) before each conditional write, and reads it
