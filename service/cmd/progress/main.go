@@ -32,7 +32,7 @@ func commands() map[string]command {
 		"store":   {"store init: create what a store needs (table, schema, file); safe to rerun", runStore},
 		"migrate": {"copy every user's progress from one store to another", runMigrate},
 		"probe":   {"run the API smoke scenarios against a deployment", runProbe},
-		"cost":    {"monthly cost of each architecture; cost breakeven, cost recommend", runCost},
+		"cost":    {"monthly cost of each compute on each store; cost breakeven, cost recommend", runCost},
 		"preview": {"preview expired: the pull requests' previews older than their age limit", runPreview},
 	}
 }
