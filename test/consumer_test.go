@@ -337,10 +337,10 @@ func (s *synthStack) file(t *testing.T, hash string) assetSource {
 	return a.Source
 }
 
-// The README shows the consumer's main.go as it is, so the snippet a team
-// copies is the one this test synthesizes.
-func TestReadmeShowsTheConsumerMainGo(t *testing.T) {
-	readme, err := os.ReadFile("../README.md")
+// docs/constructs.md shows the consumer's main.go as it is, so the snippet
+// a team copies is the one this test synthesizes.
+func TestDocsShowTheConsumerMainGo(t *testing.T) {
+	readme, err := os.ReadFile("../docs/constructs.md")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -349,6 +349,6 @@ func TestReadmeShowsTheConsumerMainGo(t *testing.T) {
 		t.Fatal(err)
 	}
 	if !strings.Contains(string(readme), "```go\n"+string(main)+"```\n") {
-		t.Error("README.md does not show test/consumer/main.go verbatim in a go block")
+		t.Error("docs/constructs.md does not show test/consumer/main.go verbatim in a go block")
 	}
 }
