@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"math"
 	"net/url"
 	"os"
@@ -77,5 +78,32 @@ func TestRunsShareNoDatabaseOrScript(t *testing.T) {
 	}
 	if !strings.HasPrefix(a.PgbenchScript, tmpA+string(filepath.Separator)) || !strings.HasPrefix(b.PgbenchScript, tmpB+string(filepath.Separator)) {
 		t.Errorf("pgbench scripts %s and %s are not in their runs' directories %s and %s", a.PgbenchScript, b.PgbenchScript, tmpA, tmpB)
+	}
+}
+
+// docs/performance.md shows bench/results.json's table as the run wrote
+// it: 'make bench' replaces the block, and nobody edits it by hand.
+func TestPerformanceDocShowsTheLastRun(t *testing.T) {
+	b, err := os.ReadFile("results.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rep Report
+	if err := json.Unmarshal(b, &rep); err != nil {
+		t.Fatal(err)
+	}
+	doc := filepath.Join(t.TempDir(), "performance.md")
+	committed, err := os.ReadFile("../docs/performance.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(doc, committed, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := rep.writeDoc(doc); err != nil {
+		t.Fatal(err)
+	}
+	if rewritten, _ := os.ReadFile(doc); string(rewritten) != string(committed) {
+		t.Error("docs/performance.md's bench block is not bench/results.json's table: run 'make bench', or 'go run ./bench -markdown bench/results.json'")
 	}
 }

@@ -22,7 +22,8 @@ func main() {
 	d := flag.Duration("duration", 3*time.Second, "length of one run")
 	runs := flag.Int("runs", 3, "runs of each figure (the median is reported), after one warm-up")
 	only := flag.String("only", "", "comma-separated groups to run: stores, lambda, server, synth (default all)")
-	markdown := flag.String("markdown", "", "print FILE (a results.json) as the README's table, and run nothing")
+	markdown := flag.String("markdown", "", "print FILE (a results.json) as docs/performance.md's table, and run nothing")
+	doc := flag.String("doc", "docs/performance.md", "the Markdown file whose generated block the run's table replaces (\"\": none)")
 	flag.Parse()
 	if *markdown != "" {
 		var rep Report
@@ -37,13 +38,13 @@ func main() {
 		rep.writeMarkdown(os.Stdout)
 		return
 	}
-	if err := run(*progressBin, *cdk, *out, *conc, *d, *runs, *only); err != nil {
+	if err := run(*progressBin, *cdk, *out, *doc, *conc, *d, *runs, *only); err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
 		os.Exit(1)
 	}
 }
 
-func run(progressBin, cdk, out string, conc int, d time.Duration, runs int, only string) error {
+func run(progressBin, cdk, out, doc string, conc int, d time.Duration, runs int, only string) error {
 	want := func(g string) bool { return only == "" || strings.Contains(","+only+",", ","+g+",") }
 	pgAdmin, endpoint := os.Getenv(testenv.EnvPostgresURL), os.Getenv(testenv.EnvDynamoEndpoint)
 	if pgAdmin == "" || endpoint == "" {
@@ -125,8 +126,14 @@ func run(progressBin, cdk, out string, conc int, d time.Duration, runs int, only
 		return err
 	}
 	fmt.Fprintf(os.Stderr, "bench: wrote %s in %s\n", out, rep.Duration)
+	if doc != "" && only == "" {
+		if err := rep.writeDoc(doc); err != nil {
+			return err
+		}
+		fmt.Fprintf(os.Stderr, "bench: updated the table in %s\n", doc)
+	}
 	if missed := rep.missed(); len(missed) > 0 {
-		fmt.Fprintf(os.Stderr, "bench: targets missed (README, Performance, says what bounds each): %s\n", strings.Join(missed, "; "))
+		fmt.Fprintf(os.Stderr, "bench: targets missed (docs/performance.md says what bounds each): %s\n", strings.Join(missed, "; "))
 	}
 	return nil
 }

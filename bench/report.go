@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -122,7 +123,31 @@ func (rep *Report) missed() []string {
 	return out
 }
 
-// writeMarkdown is the table for the README.
+// The generated block of docs/performance.md lies between these markers.
+const (
+	docBlockStart = "<!-- bench:start -->\n"
+	docBlockEnd   = "<!-- bench:end -->"
+)
+
+// writeDoc replaces the generated block of the Markdown file at path with
+// rep's table: the figures a reader sees are always the last run's.
+func (rep *Report) writeDoc(path string) error {
+	doc, err := os.ReadFile(path)
+	if err != nil {
+		return err
+	}
+	start, end := bytes.Index(doc, []byte(docBlockStart)), bytes.Index(doc, []byte(docBlockEnd))
+	if start < 0 || end < start {
+		return fmt.Errorf("%s has no %q ... %q block", path, strings.TrimSpace(docBlockStart), docBlockEnd)
+	}
+	var b bytes.Buffer
+	b.Write(doc[:start+len(docBlockStart)])
+	rep.writeMarkdown(&b)
+	b.Write(doc[end:])
+	return os.WriteFile(path, b.Bytes(), 0o644)
+}
+
+// writeMarkdown is the table for docs/performance.md.
 func (rep *Report) writeMarkdown(w io.Writer) {
 	fmt.Fprintf(w, "Measured %s on %s (%s).\n\n", rep.Started.Format("2006-01-02"), rep.Machine, rep.Duration)
 	fmt.Fprintln(w, "| group | figure | ours | ceiling | unit | ratio | target | met |")
