@@ -69,6 +69,18 @@ func CodeDeployConfigName(lambdaDeployment string) string {
 	return ""
 }
 
+// The values fargateDeployment may take: ECS's rolling update, or its
+// native blue/green with a test listener, a bake time and a pre-traffic
+// probe. They are the fargateservice construct's Deployment values; config
+// holds names only, so the operator's CLI links none of the CDK.
+const (
+	FargateRolling   = "rolling"
+	FargateBlueGreen = "blue-green"
+)
+
+// FargateDeployments lists the values fargateDeployment may take.
+func FargateDeployments() []string { return []string{FargateRolling, FargateBlueGreen} }
+
 // EC2InstanceTypes are the types sizing.ec2InstanceType may name: the cost
 // catalogue's Graviton (arm64) types, since the server binary is arm64.
 func EC2InstanceTypes() []string { return cost.Catalogue().Arm64EC2Types() }
@@ -100,6 +112,10 @@ type Settings struct {
 	// LambdaDeployment is how CodeDeploy shifts traffic to a new Lambda
 	// version: one of LambdaDeployments().
 	LambdaDeployment string `json:"lambdaDeployment"`
+	// FargateDeployment is how ECS replaces the Fargate variant's tasks:
+	// one of FargateDeployments(), or empty for the env's default
+	// (FargateDeploymentStrategy).
+	FargateDeployment string `json:"fargateDeployment,omitempty"`
 	// GitHubRepository ("owner/name"), when set, adds the Ci stack: a role
 	// that the repository's workflow, in the GitHub environment named like
 	// this env, assumes through OIDC to deploy.
@@ -294,6 +310,10 @@ func (s Settings) Validate() error {
 	if CodeDeployConfigName(s.LambdaDeployment) == "" {
 		bad("lambdaDeployment", "%q is not one of %s", s.LambdaDeployment, strings.Join(LambdaDeployments(), ", "))
 	}
+	if s.FargateDeployment != "" && !slices.Contains(FargateDeployments(), s.FargateDeployment) {
+		bad("fargateDeployment", "%q is not one of %s (or leave it out: %s in production, %s elsewhere)",
+			s.FargateDeployment, strings.Join(FargateDeployments(), ", "), FargateBlueGreen, FargateRolling)
+	}
 	if s.GitHubRepository != "" && !repoRE.MatchString(s.GitHubRepository) {
 		bad("githubRepository", "%q is not a GitHub repository such as my-org/learning-platform", s.GitHubRepository)
 	}
@@ -389,6 +409,20 @@ func LogRetentionName(days int) string { return logRetentions[days] }
 
 // FargateSpot prefers Spot capacity for Fargate tasks outside production.
 func (s Settings) FargateSpot() bool { return !s.Production }
+
+// FargateDeploymentStrategy is fargateDeployment, or without it blue/green
+// in production (a new version meets a probe and a bake time before it
+// keeps production traffic) and rolling elsewhere (faster, and one
+// fewer Lambda function and probe client).
+func (s Settings) FargateDeploymentStrategy() string {
+	if s.FargateDeployment != "" {
+		return s.FargateDeployment
+	}
+	if s.Production {
+		return FargateBlueGreen
+	}
+	return FargateRolling
+}
 
 // MultiAZ keeps a standby database in a second zone in production.
 func (s Settings) MultiAZ() bool { return s.Production }

@@ -133,6 +133,7 @@ func TestMalformedSettingsStopSynthesis(t *testing.T) {
 		}, "hostedZoneId"},
 		"zone without domain": {func(e map[string]any) { e["hostedZoneId"] = "Z0123456789ABCDEFGHIJ" }, "needs domainName"},
 		"lambda deployment":   {func(e map[string]any) { e["lambdaDeployment"] = "canary" }, "CANARY_10PERCENT_5MINUTES"},
+		"fargate deployment":  {func(e map[string]any) { e["fargateDeployment"] = "bluegreen" }, `"bluegreen" is not one of rolling, blue-green`},
 		"github repository":   {func(e map[string]any) { e["githubRepository"] = "https://github.com/x/y" }, "githubRepository"},
 		"provider without repo": {func(e map[string]any) {
 			e["githubOidcProviderArn"] = "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com"
@@ -178,6 +179,36 @@ func TestValidClassesComeFromTheCatalogue(t *testing.T) {
 			if !slices.Contains(p.EC2Types(), c) {
 				t.Errorf("%s: EC2 type %s has no price", region, c)
 			}
+		}
+	}
+}
+
+// fargateDeployment is the env's when set; without it production deploys
+// blue/green and every other env rolls.
+func TestFargateDeploymentDefaultsByProduction(t *testing.T) {
+	for _, c := range []struct {
+		set        string
+		production bool
+		want       string
+	}{
+		{"", true, FargateBlueGreen},
+		{"", false, FargateRolling},
+		{FargateRolling, true, FargateRolling},
+		{FargateBlueGreen, false, FargateBlueGreen},
+	} {
+		s := Settings{FargateDeployment: c.set, Production: c.production}
+		if got := s.FargateDeploymentStrategy(); got != c.want {
+			t.Errorf("fargateDeployment %q, production %v: %s, want %s", c.set, c.production, got, c.want)
+		}
+	}
+	envs := repoEnvironments(t)
+	for env, want := range map[string]string{"dev": FargateRolling, "prod": FargateBlueGreen} {
+		sel, err := Select(env, "", "", envs)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := sel.Settings.FargateDeploymentStrategy(); got != want {
+			t.Errorf("cdk.json's %s deploys Fargate %s, want %s", env, got, want)
 		}
 	}
 }
