@@ -33,6 +33,13 @@ func Bootstrap(store string) Binary {
 	return Binary{Package: "./service/cmd/bootstrap", Name: "bootstrap", Tags: append([]string{"lambda.norpc"}, deploy.OnlyStore(store)...)}
 }
 
+// ProbeHook is the Fargate variant's blue/green pre-traffic hook
+// (service/cmd/probehook), a Lambda function on provided.al2023: it links
+// the smoke scenarios and the Cognito client, and no store.
+func ProbeHook() Binary {
+	return Binary{Package: "./service/cmd/probehook", Name: "bootstrap", Tags: []string{"lambda.norpc"}}
+}
+
 // Server is the progress API's runtime alone, which EC2 and the container
 // run, for store; the operator's CLI (service/cmd/progress) is never
 // deployed.

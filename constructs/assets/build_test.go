@@ -65,3 +65,35 @@ func TestWriteContainerContextHoldsWhatTheDockerfileCopies(t *testing.T) {
 		t.Errorf("context holds %v, want Dockerfile and progress-server-%s", names, DeployArch)
 	}
 }
+
+// The probe hook is a static arm64 Lambda bootstrap that links the probe
+// and Cognito's client, and none of the stores the service links.
+func TestProbeHookLinksOnlyWhatItNeeds(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "bootstrap")
+	if err := ProbeHook().Build(DeployArch, out); err != nil {
+		t.Fatal(err)
+	}
+	f, err := elf.Open(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if f.Machine != elf.EM_AARCH64 {
+		t.Errorf("built for %v, want arm64", f.Machine)
+	}
+	if interp := f.Section(".interp"); interp != nil {
+		t.Error("dynamically linked: provided.al2023 runs it, but the other binaries are static")
+	}
+	b, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for pkg, want := range map[string]bool{
+		"service/probe": true, "service/cognitoidentityprovider": true,
+		"service/dynamodb": false, "jackc/pgx": false, "service/store": false, "service/ec2": false,
+	} {
+		if got := bytes.Contains(b, []byte(pkg)); got != want {
+			t.Errorf("the hook links %s: %v, want %v", pkg, got, want)
+		}
+	}
+}

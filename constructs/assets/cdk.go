@@ -68,6 +68,13 @@ func LambdaCode(store string) awslambda.Code {
 	return awslambda.Code_FromAsset(path, opts)
 }
 
+// ProbeHookCode is the arm64 pre-traffic probe hook as Lambda code: a zip
+// holding one executable named bootstrap.
+func ProbeHookCode() awslambda.Code {
+	path, opts := bundled(ProbeHook(), awscdk.BundlingOutput_NOT_ARCHIVED)
+	return awslambda.Code_FromAsset(path, opts)
+}
+
 // ServerBinary is the arm64 server for store as a single S3 object (not
 // zipped), for instances to download and run.
 func ServerBinary(scope constructs.Construct, id, store string) awss3assets.Asset {

@@ -1,6 +1,7 @@
 // Package assets builds what the constructs deploy, at synthesis, wherever
 // the importing CDK app lives: the Lambda bootstrap, the server binary for
-// EC2, and the build context of the container image.
+// EC2, the build context of the container image, and the Fargate
+// variant's blue/green probe hook.
 //
 // It builds from the progresskit module that the app's go.mod resolves
 // (its directory from 'go list -m'), inside that module's own directory, so
