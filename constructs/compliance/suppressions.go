@@ -148,3 +148,12 @@ func CodeDeployRole(role constructs.IConstruct) {
 			AppliesTo: []string{"Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSCodeDeployRoleForLambdaLimited"}},
 	})
 }
+
+// ECSBlueGreenRole: the role ECS uses in a native blue/green deployment
+// to move traffic between the target groups.
+func ECSBlueGreenRole(role constructs.IConstruct) {
+	add(role, []Suppression{
+		{Rule: "AwsSolutions-IAM4", Reason: "AmazonECSInfrastructureRolePolicyForLoadBalancers is the AWS-maintained policy ECS blue/green deployments use to modify the listener rules and register targets in either target group; ECS documents it for this role.",
+			AppliesTo: []string{"Policy::arn:<AWS::Partition>:iam::aws:policy/AmazonECSInfrastructureRolePolicyForLoadBalancers"}},
+	})
+}

@@ -1,17 +1,23 @@
 // Package fargateservice deploys the progress server as an arm64 Fargate
 // service behind the shared load balancer, on the DynamoDB table, running
-// the FROM scratch image built from service/container/Dockerfile.
+// the FROM scratch image built from service/container/Dockerfile. A new
+// version rolls out in place (Rolling) or through ECS's native blue/green
+// with a pre-traffic probe (BlueGreen; see Props.Deployment).
 package fargateservice
 
 import (
+	"cmp"
 	"fmt"
+	"slices"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsapplicationautoscaling"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awscloudwatch"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awscognito"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsec2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsecs"
 	elbv2 "github.com/aws/aws-cdk-go/awscdk/v2/awselasticloadbalancingv2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslogs"
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
@@ -41,7 +47,13 @@ const (
 	DefaultCPUTarget         = 60   // percent
 	DefaultRequestsPerTask   = 1000 // per minute, per target
 	DefaultMinHealthyPercent = 100
+	DefaultBakeMinutes       = 5
 )
+
+// TestPort is the load balancer's test listener with BlueGreen: the same
+// protocol and certificate as the production listener, routed to the new
+// tasks during a deployment, and open to nobody but the probe hook.
+const TestPort = 8443
 
 const (
 	stopTimeoutSeconds      = 30 // > the server's 25 s drain, ECS's maximum is 120
@@ -86,13 +98,34 @@ type Props struct {
 	// CPUTargetPercent is the average CPU that scaling holds.
 	// default: 60
 	CPUTargetPercent int
-	// RequestsPerTask per minute that scaling holds.
-	// default: 1000
+	// RequestsPerTask per minute that scaling holds. Rolling only: the
+	// metric belongs to one target group, and BlueGreen moves traffic
+	// between two, so BlueGreen scales on CPU alone.
+	// default: 1000 with Rolling (conflicts with BlueGreen)
 	RequestsPerTask int
 	// MinHealthyPercent of MinTasks kept serving while a deployment
 	// replaces tasks.
 	// default: 100 (new tasks start before old ones stop)
 	MinHealthyPercent int
+	// Deployment is how a new task definition replaces the tasks. Rolling
+	// starts new tasks beside the old ones and moves the load balancer to
+	// each as it passes /readyz. BlueGreen starts a whole new (green) set
+	// beside the old, routes the load balancer's test listener (TestPort)
+	// to it, and runs the pre-traffic probe (service/cmd/probehook, a
+	// Lambda function) through it; only if every smoke scenario passes does
+	// production traffic move, all at once, and the old set stays for
+	// BakeMinutes to move straight back to. Both roll back on the circuit
+	// breaker and on the rollout alarms. BlueGreen needs Identity's Cognito
+	// user pool, where the probe keeps two users that stay disabled between
+	// deployments, and adds a probe app client, the function, a second
+	// target group and the test listener.
+	// default: Rolling (nothing added to a team's user pool unasked)
+	Deployment Deployment
+	// BakeMinutes that a BlueGreen deployment keeps the old tasks after
+	// production traffic moved, rolling back at once if a rollout alarm
+	// fires (1 to 1440).
+	// default: 5 with BlueGreen (conflicts with Rolling)
+	BakeMinutes int
 	// Spot prefers FARGATE_SPOT (about 70% cheaper; tasks may be reclaimed
 	// with two minutes' notice), keeping one on-demand task as a base.
 	// default: false (on demand only)
@@ -118,12 +151,31 @@ type Props struct {
 	Disposable bool
 }
 
+// Deployment is how a new version replaces the tasks: Rolling or
+// BlueGreen.
+type Deployment string
+
+const (
+	Rolling   Deployment = "rolling"
+	BlueGreen Deployment = "blue-green"
+)
+
+// Deployments lists the valid Deployment values.
+func Deployments() []Deployment { return []Deployment{Rolling, BlueGreen} }
+
 // FargateService is the deployed variant.
 type FargateService struct {
 	constructs.Construct
 	Service      awsecs.FargateService
 	LoadBalancer *loadbalancer.LoadBalancer
-	TargetGroup  elbv2.ApplicationTargetGroup
+	// TargetGroup is the one the production listener forwards to; with
+	// BlueGreen, AlternateTargetGroup is the other, which ECS swaps it
+	// with on each deployment, and TestListener routes to the new tasks
+	// while ProbeHook checks them.
+	TargetGroup          elbv2.ApplicationTargetGroup
+	AlternateTargetGroup elbv2.ApplicationTargetGroup
+	TestListener         elbv2.ApplicationListener
+	ProbeHook            awslambda.Function
 	// Alarms page; RolloutAlarms roll a deployment back (ECS deployment
 	// alarms). All are on the dashboard.
 	Alarms        []awscloudwatch.Alarm
@@ -145,6 +197,24 @@ func New(scope constructs.Construct, id string, props *Props) *FargateService {
 		}
 	}
 	props.Domain.Check(check)
+	deployment := cmp.Or(props.Deployment, Rolling)
+	if !slices.Contains(Deployments(), deployment) {
+		check.Refuse("Deployment %q is not one of %s, %s", deployment, Rolling, BlueGreen)
+	}
+	blueGreen := deployment == BlueGreen
+	check.Conflicts(propcheck.P("BakeMinutes", props.BakeMinutes != 0), propcheck.P("Deployment Rolling", !blueGreen))
+	check.Conflicts(propcheck.P("RequestsPerTask", props.RequestsPerTask != 0), propcheck.P("Deployment BlueGreen", blueGreen))
+	if blueGreen {
+		if props.BakeMinutes < 0 || props.BakeMinutes > 1440 {
+			check.Refuse("BakeMinutes %d is outside ECS's 1 to 1440", props.BakeMinutes)
+		}
+		if props.Identity.UserPool == nil {
+			check.Refuse("Deployment BlueGreen signs its probe users in to Identity's Cognito user pool, and an existing issuer has none: use Rolling")
+		}
+		// The probe verifies the test listener's certificate, which is
+		// for DomainName, not for the load balancer's own name.
+		check.Needs(propcheck.P("Deployment BlueGreen with Domain.Certificate", props.Domain.Certificate != nil), propcheck.P("Domain.DomainName", props.Domain.DomainName != ""))
+	}
 	c := constructs.NewConstruct(scope, &id)
 	f := &FargateService{Construct: c}
 	removal := defaults.Removal(props.Disposable)
@@ -172,6 +242,12 @@ func New(scope constructs.Construct, id string, props *Props) *FargateService {
 	sg := awsec2.NewSecurityGroup(c, jsii.String("TaskSg"), &awsec2.SecurityGroupProps{
 		Vpc: net.Vpc, Description: jsii.String("progress tasks: the load balancer in; HTTPS and the store out"), AllowAllOutbound: jsii.Bool(true),
 	})
+	audiences := props.Identity.Audiences
+	var probeClient awscognito.UserPoolClient
+	if blueGreen {
+		probeClient = newProbeClient(c, props.Identity.UserPool)
+		audiences = append(slices.Clone(audiences), probeClient.UserPoolClientId())
+	}
 	task := awsecs.NewFargateTaskDefinition(c, jsii.String("Task"), &awsecs.FargateTaskDefinitionProps{
 		Cpu:            jsii.Number(float64(defaults.Int(props.CPU, DefaultCPU))),
 		MemoryLimitMiB: jsii.Number(float64(defaults.Int(props.MemoryMiB, DefaultMemoryMiB))),
@@ -198,7 +274,7 @@ func New(scope constructs.Construct, id string, props *Props) *FargateService {
 			settings.Auth.Env:         jsii.String(settings.AuthJWKS),
 			settings.JWKSURL.Env:      props.Identity.JwksURL(),
 			settings.Issuer.Env:       props.Identity.Issuer,
-			settings.Audience.Env:     awscdk.Fn_Join(jsii.String(","), &props.Identity.Audiences),
+			settings.Audience.Env:     awscdk.Fn_Join(jsii.String(","), &audiences),
 			settings.DrainTimeout.Env: jsii.String(httpserver.DefaultDrainTimeout.String()),
 		},
 	})
@@ -212,7 +288,7 @@ func New(scope constructs.Construct, id string, props *Props) *FargateService {
 		}
 	}
 	minTasks := defaults.Int(props.MinTasks, DefaultMinTasks)
-	f.Service = awsecs.NewFargateService(c, jsii.String("Service"), &awsecs.FargateServiceProps{
+	serviceProps := &awsecs.FargateServiceProps{
 		Cluster:                    cluster,
 		TaskDefinition:             task,
 		DesiredCount:               jsii.Number(float64(minTasks)),
@@ -226,16 +302,25 @@ func New(scope constructs.Construct, id string, props *Props) *FargateService {
 		HealthCheckGracePeriod:     awscdk.Duration_Seconds(jsii.Number(healthCheckGraceSeconds)),
 		EnableECSManagedTags:       jsii.Bool(true),
 		PropagateTags:              awsecs.PropagatedTagSource_SERVICE,
-	})
+	}
+	if blueGreen {
+		serviceProps.DeploymentStrategy = awsecs.DeploymentStrategy_BLUE_GREEN
+		serviceProps.BakeTime = awscdk.Duration_Minutes(jsii.Number(float64(defaults.Int(props.BakeMinutes, DefaultBakeMinutes))))
+	}
+	f.Service = awsecs.NewFargateService(c, jsii.String("Service"), serviceProps)
 
 	f.LoadBalancer = loadbalancer.New(c, "LoadBalancer", &loadbalancer.Props{WAFRateLimitPerIP: props.WAFRateLimitPerIP, Vpc: net.Vpc, Domain: props.Domain, Disposable: props.Disposable})
-	f.TargetGroup = f.LoadBalancer.Listener.AddTargets(jsii.String("Service"), &elbv2.AddApplicationTargetsProps{
-		Port:                jsii.Number(settings.Port),
-		Protocol:            elbv2.ApplicationProtocol_HTTP,
-		Targets:             &[]elbv2.IApplicationLoadBalancerTarget{f.Service},
-		HealthCheck:         loadbalancer.HealthCheck(),
-		DeregistrationDelay: awscdk.Duration_Seconds(jsii.Number(loadbalancer.DeregistrationDelay)),
-	})
+	if blueGreen {
+		f.blueGreen(c, net.Vpc, props, probeClient, retention, removal)
+	} else {
+		f.TargetGroup = f.LoadBalancer.Listener.AddTargets(jsii.String("Service"), &elbv2.AddApplicationTargetsProps{
+			Port:                jsii.Number(settings.Port),
+			Protocol:            elbv2.ApplicationProtocol_HTTP,
+			Targets:             &[]elbv2.IApplicationLoadBalancerTarget{f.Service},
+			HealthCheck:         loadbalancer.HealthCheck(),
+			DeregistrationDelay: awscdk.Duration_Seconds(jsii.Number(loadbalancer.DeregistrationDelay)),
+		})
+	}
 
 	scaling := f.Service.AutoScaleTaskCount(&awsapplicationautoscaling.EnableScalingProps{
 		MinCapacity: jsii.Number(float64(minTasks)),
@@ -244,12 +329,22 @@ func New(scope constructs.Construct, id string, props *Props) *FargateService {
 	scaling.ScaleOnCpuUtilization(jsii.String("Cpu"), &awsecs.CpuUtilizationScalingProps{
 		TargetUtilizationPercent: jsii.Number(float64(defaults.Int(props.CPUTargetPercent, DefaultCPUTarget))),
 	})
-	scaling.ScaleOnRequestCount(jsii.String("Requests"), &awsecs.RequestCountScalingProps{
-		RequestsPerTarget: jsii.Number(float64(defaults.Int(props.RequestsPerTask, DefaultRequestsPerTask))), TargetGroup: f.TargetGroup,
-	})
+	if !blueGreen {
+		scaling.ScaleOnRequestCount(jsii.String("Requests"), &awsecs.RequestCountScalingProps{
+			RequestsPerTarget: jsii.Number(float64(defaults.Int(props.RequestsPerTask, DefaultRequestsPerTask))), TargetGroup: f.TargetGroup,
+		})
+	}
 
 	th := props.Alarms.WithDefaults()
 	f.Alarms = obs.LoadBalancerAlarms(c, f.LoadBalancer.Alb, f.TargetGroup, th)
+	if blueGreen {
+		// Production is on either group, whichever the last deployment left
+		// it on: each has its unhealthy-targets alarm.
+		f.Alarms = append(f.Alarms, obs.Alarm(c, "UnhealthyAlternateTargets",
+			fmt.Sprintf("%g or more targets of the alternate target group fail their %s health check", th.UnhealthyTargets, settings.ReadyPath),
+			f.AlternateTargetGroup.Metrics().UnhealthyHostCount(&awscloudwatch.MetricOptions{Period: awscdk.Duration_Minutes(jsii.Number(1)), Statistic: jsii.String("Maximum")}),
+			th.UnhealthyTargets))
+	}
 	f.Alarms = append(f.Alarms, obs.Alarm(c, "ServiceCpu", fmt.Sprintf("Service CPU stays at %g%% or more (scaling at its maximum?)", th.ComputeCPUPercent),
 		f.Service.MetricCpuUtilization(&awscloudwatch.MetricOptions{Period: observability.PagePeriod()}), th.ComputeCPUPercent))
 	if m, ok := props.Store.(store.Monitored); ok {
@@ -258,7 +353,8 @@ func New(scope constructs.Construct, id string, props *Props) *FargateService {
 
 	// A version that passes health checks but fails requests rolls back
 	// too: the circuit breaker catches tasks that never get healthy, the
-	// deployment alarms catch the rest.
+	// deployment alarms catch the rest (with BlueGreen, through the bake
+	// time too).
 	f.RolloutAlarms = obs.LoadBalancerRolloutAlarms(c, f.LoadBalancer.Alb, th)
 	names := make([]*string, len(f.RolloutAlarms))
 	for i, a := range f.RolloutAlarms {
