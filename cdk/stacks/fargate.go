@@ -51,6 +51,7 @@ func NewFargateStack(scope constructs.Construct, id string, props *FargateStackP
 		MinTasks:      s.Sizing.FargateMinTasks,
 		MaxTasks:      s.Sizing.FargateMaxTasks,
 		Spot:          s.FargateSpot(),
+		Deployment:    fargateservice.Deployment(s.FargateDeploymentStrategy()),
 		LogRetention:  retention,
 		Disposable:    !s.Production,
 	})

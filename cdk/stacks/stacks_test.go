@@ -412,8 +412,15 @@ func TestFargateStack(t *testing.T) {
 					"HealthCheckPath": "/readyz", "TargetType": "ip", "Port": 8080,
 				})
 			})
-			check(t, "scaling on CPU and requests per target", func() {
-				tpl.ResourceCountIs(jsii.String("AWS::ApplicationAutoScaling::ScalingPolicy"), jsii.Number(2))
+			// Blue/green adds a test listener and the alternate target
+			// group's alarm, and scales on CPU alone (bluegreen_test.go).
+			blueGreen := s.FargateDeploymentStrategy() == config.FargateBlueGreen
+			extra := 0
+			if blueGreen {
+				extra = 1
+			}
+			check(t, "scaling on CPU and requests per target (CPU alone with blue/green)", func() {
+				tpl.ResourceCountIs(jsii.String("AWS::ApplicationAutoScaling::ScalingPolicy"), jsii.Number(float64(2-extra)))
 				tpl.HasResourceProperties(jsii.String("AWS::ApplicationAutoScaling::ScalableTarget"), map[string]any{
 					"MinCapacity": s.Sizing.FargateMinTasks, "MaxCapacity": s.Sizing.FargateMaxTasks,
 				})
@@ -426,11 +433,11 @@ func TestFargateStack(t *testing.T) {
 				})
 			})
 			check(t, "HTTP listener only without a certificate", func() {
-				tpl.ResourceCountIs(jsii.String("AWS::ElasticLoadBalancingV2::Listener"), jsii.Number(1))
+				tpl.ResourceCountIs(jsii.String("AWS::ElasticLoadBalancingV2::Listener"), jsii.Number(float64(1+extra)))
 				tpl.HasResourceProperties(jsii.String("AWS::ElasticLoadBalancingV2::Listener"), map[string]any{"Protocol": "HTTP", "Port": 80})
 			})
-			if n := len(resources(tpl, "AWS::CloudWatch::Alarm")); n != 6 {
-				t.Errorf("%d alarms, want 6 (5xx rate, p99, unhealthy targets, CPU; the rollout's 5xx rate and p99)", n)
+			if n := len(resources(tpl, "AWS::CloudWatch::Alarm")); n != 6+extra {
+				t.Errorf("%d alarms, want %d (5xx rate, p99, unhealthy targets, CPU; the rollout's 5xx rate and p99; with blue/green the alternate group's unhealthy targets)", n, 6+extra)
 			}
 		})
 	}
