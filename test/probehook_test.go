@@ -2,9 +2,17 @@ package test
 
 import (
 	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/tls"
+	"crypto/x509"
+	"crypto/x509/pkix"
 	"encoding/json"
+	"encoding/pem"
 	"fmt"
 	"io"
+	"math/big"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -91,6 +99,22 @@ func TestProbeHook(t *testing.T) {
 		pool.checkAfterRun(t, 1) // the learner, first, stops the run
 	})
 
+	// Over HTTPS the hook reaches the balancer by its own name and verifies
+	// the certificate as the custom domain's, which it names alone.
+	t.Run("verifies the certificate as the domain's", func(t *testing.T) {
+		listener, roots := tlsListener(t, srv.URL, "progress.example.com")
+		pool := newCognito(t, iss)
+		hook := startHook(t, bin, pool, listener.URL, "SSL_CERT_FILE="+roots, hookenv.TLSServerName+"=progress.example.com")
+		if status := invokeHook(t, hook); status != "SUCCEEDED" {
+			t.Fatalf("hookStatus %q, want SUCCEEDED", status)
+		}
+		unnamed := startHook(t, bin, newCognito(t, iss), listener.URL, "SSL_CERT_FILE="+roots)
+		if status := invokeHook(t, unnamed); status != "FAILED" {
+			t.Fatalf("without the domain's name: hookStatus %q, want FAILED", status)
+		}
+		unnamed.failedBecause(t, "tls: failed to verify certificate")
+	})
+
 	// The test listener admits nobody until the hook adds a rule for its
 	// own address, and nobody once it has revoked it: a stand-in for the
 	// security group drops connections from outside the rule.
@@ -159,16 +183,19 @@ func startHook(t *testing.T, bin string, pool *cognito, probeURL string, env ...
 	return h
 }
 
-// failedBecause checks the hook logged why it failed.
+// failedBecause checks the hook logged why it failed. Its stderr reaches
+// the log through a pipe, so the line may arrive just after the answer.
 func (h *hookProcess) failedBecause(t *testing.T, want string) {
 	t.Helper()
-	for _, line := range strings.Split(h.Logs(), "\n") {
-		var rec struct{ Level, Msg, Error string }
-		if json.Unmarshal([]byte(line), &rec) == nil && rec.Msg == "the probe failed: the deployment rolls back" {
-			if !strings.Contains(rec.Error, want) {
-				t.Errorf("the hook failed because %q, want %q", rec.Error, want)
+	for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		for _, line := range strings.Split(h.Logs(), "\n") {
+			var rec struct{ Level, Msg, Error string }
+			if json.Unmarshal([]byte(line), &rec) == nil && rec.Msg == "the probe failed: the deployment rolls back" {
+				if !strings.Contains(rec.Error, want) {
+					t.Errorf("the hook failed because %q, want %q", rec.Error, want)
+				}
+				return
 			}
-			return
 		}
 	}
 	t.Errorf("the hook logged no reason for failing")
@@ -393,4 +420,34 @@ func newSecurityGroup(t *testing.T, backend string) *securityGroup {
 	}))
 	t.Cleanup(sg.ec2.Close)
 	return sg
+}
+
+// tlsListener serves HTTPS in front of backend with a certificate for name
+// alone, and returns it with the file of roots that trust it.
+func tlsListener(t *testing.T, backend, name string) (*httptest.Server, string) {
+	t.Helper()
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl := &x509.Certificate{
+		SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: name}, DNSNames: []string{name},
+		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour),
+		KeyUsage: x509.KeyUsageDigitalSignature | x509.KeyUsageCertSign, ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
+		BasicConstraintsValid: true, IsCA: true,
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	roots := filepath.Join(t.TempDir(), "roots.pem")
+	if err := os.WriteFile(roots, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	target, _ := url.Parse(backend)
+	l := httptest.NewUnstartedServer(httputil.NewSingleHostReverseProxy(target))
+	l.TLS = &tls.Config{Certificates: []tls.Certificate{{Certificate: [][]byte{der}, PrivateKey: key}}}
+	l.StartTLS()
+	t.Cleanup(l.Close)
+	return l, roots
 }

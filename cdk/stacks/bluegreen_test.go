@@ -189,7 +189,7 @@ func TestFargateBlueGreenInProd(t *testing.T) {
 }
 
 // With a domain and certificate the test listener serves HTTPS with the
-// certificate, and the hook probes it at the domain.
+// certificate, which the hook verifies as the domain's.
 func TestFargateBlueGreenWithDomain(t *testing.T) {
 	const domain, cert = "progress.example.com", "arn:aws:acm:us-east-1:123456789012:certificate/abcd-1234"
 	b := buildWith(t, "prod", deploy.Fargate, func(env map[string]any) {
@@ -201,10 +201,14 @@ func TestFargateBlueGreenWithDomain(t *testing.T) {
 			"Port": fargateservice.TestPort, "Protocol": "HTTPS", "Certificates": []any{map[string]any{"CertificateArn": cert}},
 		})
 	})
-	check(t, "the hook probes the domain on the test port", func() {
+	check(t, "the hook probes the balancer's name on the test port over HTTPS, verifying the domain's certificate", func() {
 		tpl.HasResourceProperties(jsii.String("AWS::Lambda::Function"), map[string]any{
 			"Environment": map[string]any{"Variables": assertions.Match_ObjectLike(&map[string]any{
-				hookenv.URL: fmt.Sprintf("https://%s:%d", domain, fargateservice.TestPort),
+				hookenv.URL: map[string]any{"Fn::Join": []any{"", []any{
+					"https://", map[string]any{"Fn::GetAtt": []any{assertions.Match_StringLikeRegexp(jsii.String("^ServiceLoadBalancerAlb")), "DNSName"}},
+					fmt.Sprintf(":%d", fargateservice.TestPort),
+				}}},
+				hookenv.TLSServerName: domain,
 			})},
 		})
 	})

@@ -152,10 +152,20 @@ func (f *FargateService) blueGreen(c constructs.Construct, vpc awsec2.IVpc, prop
 func (f *FargateService) probeHook(c constructs.Construct, props *Props, probeClient awscognito.UserPoolClient, retention awslogs.RetentionDays, removal awscdk.RemovalPolicy) awslambda.Function {
 	pool := props.Identity.UserPool
 	lb := f.LoadBalancer
-	// lb.URL is the production listener's: the custom domain over HTTPS
-	// (whose certificate the probe verifies), else the balancer's name.
-	testURL := awscdk.Fn_Join(jsii.String(""), &[]*string{lb.URL, jsii.String(fmt.Sprintf(":%d", TestPort))})
+	// The balancer's own name, which resolves from the first deployment
+	// on; over HTTPS the probe verifies the certificate as DomainName's,
+	// whether or not DNS points that name here yet.
+	scheme := "http://"
+	env := map[string]*string{}
+	if lb.HTTPS {
+		scheme = "https://"
+		env[hookenv.TLSServerName] = jsii.String(props.Domain.DomainName)
+	}
+	env[hookenv.URL] = awscdk.Fn_Join(jsii.String(""), &[]*string{jsii.String(scheme), lb.Alb.LoadBalancerDnsName(), jsii.String(fmt.Sprintf(":%d", TestPort))})
 	sg := (*lb.Alb.Connections().SecurityGroups())[0]
+	env[hookenv.UserPoolID] = pool.UserPoolId()
+	env[hookenv.ClientID] = probeClient.UserPoolClientId()
+	env[hookenv.SecurityGroupID] = sg.SecurityGroupId()
 	fn := awslambda.NewFunction(c, jsii.String("ProbeHook"), &awslambda.FunctionProps{
 		Runtime:      awslambda.Runtime_PROVIDED_AL2023(),
 		Architecture: awslambda.Architecture_ARM_64(),
@@ -165,12 +175,7 @@ func (f *FargateService) probeHook(c constructs.Construct, props *Props, probeCl
 		Timeout:      awscdk.Duration_Minutes(jsii.Number(probeTimeoutMinutes)),
 		LogGroup:     awslogs.NewLogGroup(c, jsii.String("ProbeHookLogs"), &awslogs.LogGroupProps{Retention: retention, RemovalPolicy: removal}),
 		Description:  jsii.String("progresskit blue/green pre-traffic probe: the smoke scenarios against the test listener"),
-		Environment: &map[string]*string{
-			hookenv.URL:             testURL,
-			hookenv.UserPoolID:      pool.UserPoolId(),
-			hookenv.ClientID:        probeClient.UserPoolClientId(),
-			hookenv.SecurityGroupID: sg.SecurityGroupId(),
-		},
+		Environment:  &env,
 	})
 	compliance.LambdaFunction(fn)
 	fn.AddToRolePolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{

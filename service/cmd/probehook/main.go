@@ -3,6 +3,7 @@ package main
 import (
 	"cmp"
 	"context"
+	"crypto/tls"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -54,11 +55,12 @@ func main() {
 
 // hook is the configured handler, built once per sandbox.
 type hook struct {
-	log     *slog.Logger
-	url     string
-	client  *http.Client
-	users   *users
-	ingress *ingress // nil: the test listener needs no rule (tests)
+	log       *slog.Logger
+	url       string
+	transport *http.Transport // to the test listener
+	client    *http.Client
+	users     *users
+	ingress   *ingress // nil: the test listener needs no rule (tests)
 }
 
 func setup(ctx context.Context, log *slog.Logger, getenv func(string) string) (*hook, error) {
@@ -82,18 +84,23 @@ func setup(ctx context.Context, log *slog.Logger, getenv func(string) string) (*
 	if err != nil {
 		return nil, fmt.Errorf("AWS configuration: %w", err)
 	}
+	transport := http.DefaultTransport.(*http.Transport).Clone()
+	if name := getenv(hookenv.TLSServerName); name != "" {
+		transport.TLSClientConfig = &tls.Config{ServerName: name, MinVersion: tls.VersionTLS12}
+	}
 	h := &hook{
-		log:    log,
-		url:    strings.TrimRight(base, "/"),
-		client: &http.Client{Timeout: requestTimeout},
-		users:  &users{api: cognitoidentityprovider.NewFromConfig(cfg), pool: pool, client: clientID},
+		log:       log,
+		url:       strings.TrimRight(base, "/"),
+		transport: transport,
+		client:    &http.Client{Timeout: requestTimeout, Transport: transport},
+		users:     &users{api: cognitoidentityprovider.NewFromConfig(cfg), pool: pool, client: clientID},
 	}
 	if sg := getenv(hookenv.SecurityGroupID); sg != "" {
 		port, err := strconv.Atoi(u.Port())
 		if err != nil {
 			return nil, fmt.Errorf("%s=%q names no port for the ingress rule", hookenv.URL, base)
 		}
-		h.ingress = newIngress(cfg, sg, port, cmp.Or(getenv(hookenv.CheckIPURL), hookenv.DefaultCheckIPURL), getenv("AWS_ENDPOINT_URL_EC2"), h.client)
+		h.ingress = newIngress(cfg, sg, port, cmp.Or(getenv(hookenv.CheckIPURL), hookenv.DefaultCheckIPURL), getenv("AWS_ENDPOINT_URL_EC2"), &http.Client{Timeout: requestTimeout})
 	}
 	return h, nil
 }
@@ -183,7 +190,7 @@ func (h *hook) run(ctx context.Context) error {
 func (h *hook) reach(ctx context.Context) error {
 	ctx, cancel := context.WithTimeout(ctx, reachTimeout)
 	defer cancel()
-	client := &http.Client{Timeout: 5 * time.Second}
+	client := &http.Client{Timeout: 5 * time.Second, Transport: h.transport}
 	var last error
 	for {
 		req, err := http.NewRequestWithContext(ctx, http.MethodGet, h.url+settings.HealthPath, nil)
@@ -194,6 +201,12 @@ func (h *hook) reach(ctx context.Context) error {
 		if err == nil {
 			res.Body.Close()
 			return nil
+		}
+		// A certificate that does not verify is an answer: waiting will
+		// not change it.
+		var badCert *tls.CertificateVerificationError
+		if errors.As(err, &badCert) {
+			return fmt.Errorf("the test listener %s: %w", h.url, err)
 		}
 		last = err
 		select {

@@ -7,11 +7,17 @@ package hookenv
 
 // The hook's environment, set by the fargateservice construct.
 const (
-	// URL is the base URL of the load balancer's test listener, such as
+	// URL is the base URL of the load balancer's test listener, at the
+	// load balancer's own name, such as
 	// http://progress-alb.us-east-1.elb.amazonaws.com:8443: during a
 	// blue/green deployment ECS routes it to the new (green) tasks before
 	// any production traffic reaches them.
 	URL = "PROGRESS_PROBE_URL"
+	// TLSServerName is the name an https URL's certificate is verified
+	// against (and sent as SNI): the custom domain, which need not resolve
+	// to the load balancer yet for the probe to reach it.
+	// default: URL's host
+	TLSServerName = "PROGRESS_PROBE_TLS_SERVER_NAME"
 	// UserPoolID is the Cognito user pool whose tokens the API accepts;
 	// the hook signs its probe users in there.
 	UserPoolID = "PROGRESS_PROBE_USER_POOL_ID"
