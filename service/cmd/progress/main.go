@@ -34,6 +34,7 @@ func commands() map[string]command {
 		"probe":   {"run the API smoke scenarios against a deployment", runProbe},
 		"cost":    {"monthly cost of each compute on each store; cost breakeven, cost recommend", runCost},
 		"preview": {"preview expired: the pull requests' previews older than their age limit", runPreview},
+		"review":  {"what a change does to every stack, its cost and the linters' findings, against a base revision", runReview},
 	}
 }
 
@@ -84,6 +85,8 @@ func exitCode(err error) int {
 		return 2
 	case errors.Is(err, errInterrupted):
 		return 130 // the shell's code for a command stopped by Ctrl-C
+	case errors.Is(err, errBlocked):
+		return exitBlocked
 	}
 	return 1
 }

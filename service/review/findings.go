@@ -1,0 +1,417 @@
+package review
+
+import (
+	"bytes"
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"os/exec"
+	"path"
+	"path/filepath"
+	"regexp"
+	"runtime"
+	"sort"
+	"strings"
+
+	"golang.org/x/sync/errgroup"
+	"gopkg.in/yaml.v3"
+)
+
+// finding is one tool's finding on one template, before a revision's
+// configuration says whether it is accepted.
+type finding struct {
+	Tool, Resource, Rule, Message string
+	// Accepted is set by the tool itself (cdk-nag's suppressions, which
+	// the app applies); the other tools' are applied per revision.
+	Accepted string
+}
+
+// tools are the linters 'make lint-iac' runs, from the pinned installs
+// ('make tools') under one directory.
+type tools struct {
+	dir, cfnLint, checkov, guard, guardRules string
+}
+
+func findTools(dir string) (*tools, error) {
+	// The binaries the pinned package bundles, by system and CPU.
+	platform := map[string]string{"darwin": "macos"}[runtime.GOOS]
+	if platform == "" {
+		platform = "ubuntu"
+	}
+	arch := map[string]string{"amd64": "x86_64", "arm64": "aarch64"}[runtime.GOARCH]
+	guardPkg := filepath.Join(dir, "node_modules", "@cdklabs", "cdk-validator-cfnguard")
+	t := &tools{
+		dir:        dir,
+		cfnLint:    filepath.Join(dir, ".venv", "bin", "cfn-lint"),
+		checkov:    filepath.Join(dir, ".venv-checkov", "bin", "checkov"),
+		guard:      filepath.Join(guardPkg, "bin", platform, arch, "cfn-guard"),
+		guardRules: filepath.Join(guardPkg, "rules", "control-tower", "cfn-guard"),
+	}
+	for _, p := range []string{t.cfnLint, t.checkov, t.guard, t.guardRules, t.nodeModules()} {
+		if _, err := os.Stat(p); err != nil {
+			return nil, fmt.Errorf("%s: run 'make tools' in %s (or pass --tools)", p, dir)
+		}
+	}
+	return t, nil
+}
+
+func (t *tools) nodeModules() string { return filepath.Join(t.dir, "node_modules") }
+
+// lint runs cfn-lint, checkov and cfn-guard, at once, each once on every
+// template, with no configuration (in an empty directory), so that every
+// finding is seen and each revision's own configuration then marks what it
+// accepts.
+func (t *tools) lint(ctx context.Context, work string, files []string) (map[string][]finding, error) {
+	out := map[string][]finding{}
+	if len(files) == 0 {
+		return out, nil
+	}
+	dir := filepath.Join(work, "lint")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, err
+	}
+	linters := []func(context.Context, string, []string, map[string][]finding) error{t.runCfnLint, t.runCheckov, t.runGuard}
+	found := make([]map[string][]finding, len(linters))
+	g, gctx := errgroup.WithContext(ctx)
+	for i, run := range linters {
+		found[i] = map[string][]finding{}
+		g.Go(func() error { return run(gctx, dir, files, found[i]) })
+	}
+	if err := g.Wait(); err != nil {
+		return nil, err
+	}
+	for _, m := range found {
+		for f, list := range m {
+			out[f] = append(out[f], list...)
+		}
+	}
+	return out, nil
+}
+
+// runTool runs a linter that exits non-zero when it finds something;
+// the caller decides from its output whether it ran.
+func runTool(ctx context.Context, dir, bin string, args ...string) (stdout []byte, stderr string, exit int, err error) {
+	cmd := exec.CommandContext(ctx, bin, args...)
+	cmd.Dir = dir
+	cmd.Env = childEnv()
+	var o, e bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &o, &e
+	err = cmd.Run()
+	var ee *exec.ExitError
+	if errors.As(err, &ee) {
+		return o.Bytes(), e.String(), ee.ExitCode(), nil
+	}
+	return o.Bytes(), e.String(), 0, err
+}
+
+func (t *tools) runCfnLint(ctx context.Context, dir string, files []string, out map[string][]finding) error {
+	stdout, stderr, _, err := runTool(ctx, dir, t.cfnLint, append([]string{"--format", "json", "--"}, files...)...)
+	if err != nil {
+		return fmt.Errorf("cfn-lint: %w", err)
+	}
+	var matches []struct {
+		Filename string
+		Message  string
+		Rule     struct{ Id, ShortDescription string }
+		Location struct{ Path []any }
+	}
+	if err := json.Unmarshal(stdout, &matches); err != nil {
+		return fmt.Errorf("cfn-lint did not report: %v\n%s", err, tail([]byte(stderr)))
+	}
+	for _, m := range matches {
+		res := ""
+		if len(m.Location.Path) > 1 && m.Location.Path[0] == "Resources" {
+			res, _ = m.Location.Path[1].(string)
+		}
+		out[absIn(dir, m.Filename)] = append(out[absIn(dir, m.Filename)], finding{Tool: ToolCfnLint, Resource: res, Rule: m.Rule.Id, Message: m.Rule.ShortDescription})
+	}
+	return nil
+}
+
+func (t *tools) runCheckov(ctx context.Context, dir string, files []string, out map[string][]finding) error {
+	args := []string{"--framework", "cloudformation", "--skip-download", "--quiet", "--compact", "--output", "json", "--file"}
+	stdout, stderr, _, err := runTool(ctx, dir, t.checkov, append(args, files...)...)
+	if err != nil {
+		return fmt.Errorf("checkov: %w", err)
+	}
+	type report struct {
+		Results struct {
+			FailedChecks []struct {
+				CheckID     string `json:"check_id"`
+				CheckName   string `json:"check_name"`
+				Resource    string `json:"resource"`
+				FileAbsPath string `json:"file_abs_path"`
+			} `json:"failed_checks"`
+		} `json:"results"`
+	}
+	var reports []report
+	trimmed := bytes.TrimSpace(stdout)
+	switch {
+	case bytes.HasPrefix(trimmed, []byte("[")):
+		err = json.Unmarshal(trimmed, &reports)
+	default:
+		var r report
+		err = json.Unmarshal(trimmed, &r)
+		reports = append(reports, r)
+	}
+	if err != nil {
+		return fmt.Errorf("checkov did not report: %v\n%s", err, tail([]byte(stderr)))
+	}
+	for _, r := range reports {
+		for _, c := range r.Results.FailedChecks {
+			// "AWS::EC2::SecurityGroup.TaskSg1234": the type, then the id.
+			res := c.Resource
+			if i := strings.LastIndex(res, "."); i >= 0 {
+				res = res[i+1:]
+			}
+			f := absIn(dir, c.FileAbsPath)
+			out[f] = append(out[f], finding{Tool: ToolCheckov, Resource: res, Rule: c.CheckID, Message: c.CheckName})
+		}
+	}
+	return nil
+}
+
+var (
+	guardResourceRE = regexp.MustCompile(`/Resources/([A-Za-z0-9]+)`)
+	guardControlRE  = regexp.MustCompile(`\[CT\.[A-Z0-9.]+\]: [^\n]*`)
+)
+
+func (t *tools) runGuard(ctx context.Context, dir string, files []string, out map[string][]finding) error {
+	args := []string{"validate", "--rules", t.guardRules, "--structured", "--output-format", "json", "--show-summary", "none"}
+	for _, f := range files {
+		args = append(args, "--data", f)
+	}
+	stdout, stderr, exit, err := runTool(ctx, dir, t.guard, args...)
+	// cfn-guard exits 19 when a rule fails; anything else is its own error.
+	if err != nil || (exit != 0 && exit != 19) {
+		return fmt.Errorf("cfn-guard: exit %d %v\n%s", exit, err, tail([]byte(stderr)))
+	}
+	var reports []struct {
+		Name         string            `json:"name"`
+		NotCompliant []json.RawMessage `json:"not_compliant"`
+	}
+	if err := json.Unmarshal(stdout, &reports); err != nil {
+		return fmt.Errorf("cfn-guard did not report: %v\n%s", err, tail([]byte(stderr)))
+	}
+	for _, r := range reports {
+		f := absIn(dir, r.Name)
+		for _, raw := range r.NotCompliant {
+			var nc struct {
+				Rule struct {
+					Name string `json:"name"`
+				} `json:"Rule"`
+			}
+			if err := json.Unmarshal(raw, &nc); err != nil || nc.Rule.Name == "" {
+				return fmt.Errorf("cfn-guard: unexpected finding %.200s", raw)
+			}
+			msg := guardControlRE.FindString(strings.ReplaceAll(string(raw), `\n`, "\n"))
+			ids := map[string]bool{}
+			for _, m := range guardResourceRE.FindAllStringSubmatch(string(raw), -1) {
+				ids[m[1]] = true
+			}
+			if len(ids) == 0 {
+				ids[""] = true
+			}
+			for id := range ids {
+				out[f] = append(out[f], finding{Tool: ToolCfnGuard, Resource: id, Rule: nc.Rule.Name, Message: strings.TrimSpace(msg)})
+			}
+		}
+	}
+	return nil
+}
+
+func absIn(dir, p string) string {
+	if filepath.IsAbs(p) {
+		return filepath.Clean(p)
+	}
+	return filepath.Join(dir, p)
+}
+
+// nagFindings reads the cdk-nag reports the app wrote into a synthesis
+// (AwsSolutions-*-NagReport.csv), by template: each row names a construct
+// path, which the templates' aws:cdk:path metadata maps to a logical id.
+func nagFindings(dir string, stacks map[string]string) (map[string][]finding, error) {
+	type where struct{ template, logicalID string }
+	byPath := map[string]where{}
+	for _, tpl := range stacks {
+		b, err := os.ReadFile(tpl)
+		if err != nil {
+			return nil, err
+		}
+		var doc struct {
+			Resources map[string]struct {
+				Metadata map[string]any
+			}
+		}
+		if err := json.Unmarshal(b, &doc); err != nil {
+			return nil, fmt.Errorf("%s: %w", tpl, err)
+		}
+		for id, r := range doc.Resources {
+			if p, ok := r.Metadata["aws:cdk:path"].(string); ok {
+				byPath[p] = where{tpl, id}
+			}
+		}
+	}
+	reports, err := filepath.Glob(filepath.Join(dir, "*-NagReport.csv"))
+	if err != nil {
+		return nil, err
+	}
+	out := map[string][]finding{}
+	for _, rep := range reports {
+		f, err := os.Open(rep)
+		if err != nil {
+			return nil, err
+		}
+		r := csv.NewReader(f)
+		r.FieldsPerRecord = -1
+		header := true
+		for {
+			rec, err := r.Read()
+			if err == io.EOF {
+				break
+			}
+			if err != nil {
+				f.Close()
+				return nil, fmt.Errorf("%s: %w", rep, err)
+			}
+			if header || len(rec) < 4 {
+				header = false
+				continue
+			}
+			rule, cpath, compliance, reason := rec[0], rec[1], rec[2], rec[3]
+			info := ""
+			if len(rec) > 5 {
+				info = rec[5]
+			}
+			if compliance == "Compliant" || compliance == "N/A" {
+				continue
+			}
+			accepted := ""
+			if compliance == "Suppressed" {
+				accepted = "cdk-nag suppression: " + reason
+			}
+			w, ok := byPath[cpath]
+			if !ok {
+				// A construct without a template resource of its own:
+				// its stack is the path's first element.
+				stack, _, _ := strings.Cut(cpath, "/")
+				w = where{stacks[stack], cpath}
+			}
+			if w.template == "" {
+				continue
+			}
+			out[w.template] = append(out[w.template], finding{Tool: ToolCDKNag, Resource: w.logicalID, Rule: rule, Message: info, Accepted: accepted})
+		}
+		f.Close()
+	}
+	return out, nil
+}
+
+// lintConfig is what one revision's lint configuration accepts.
+type lintConfig struct {
+	cfnLintIgnore []string
+	checkovSkip   []string
+	guard         []guardException
+}
+
+type guardException struct {
+	Rule      string `yaml:"rule"`
+	Control   string `yaml:"control"`
+	Templates string `yaml:"templates"`
+	Reason    string `yaml:"reason"`
+}
+
+// loadLintConfig reads .cfnlintrc.yaml, .checkov.yaml and .cfnguard.yaml
+// of a revision; a file it lacks accepts nothing.
+func loadLintConfig(root string) (lintConfig, error) {
+	var c lintConfig
+	var cfnLint struct {
+		IgnoreChecks []string `yaml:"ignore_checks"`
+	}
+	var checkov struct {
+		SkipCheck []string `yaml:"skip-check"`
+	}
+	var guard struct {
+		Exceptions []guardException `yaml:"exceptions"`
+	}
+	for _, f := range []struct {
+		name string
+		into any
+	}{{".cfnlintrc.yaml", &cfnLint}, {".checkov.yaml", &checkov}, {".cfnguard.yaml", &guard}} {
+		b, err := os.ReadFile(filepath.Join(root, f.name))
+		if errors.Is(err, fs.ErrNotExist) {
+			continue
+		}
+		if err != nil {
+			return c, err
+		}
+		if err := yaml.Unmarshal(b, f.into); err != nil {
+			return c, fmt.Errorf("%s: %w", f.name, err)
+		}
+	}
+	c.cfnLintIgnore, c.checkovSkip, c.guard = cfnLint.IgnoreChecks, checkov.SkipCheck, guard.Exceptions
+	return c, nil
+}
+
+// accepted says where and why the revision accepts f, found in template
+// (a file name such as Progress-dev-Data.template.json); "" when it does
+// not.
+func (c lintConfig) accepted(f finding, template string) string {
+	switch f.Tool {
+	case ToolCfnLint:
+		for _, p := range c.cfnLintIgnore {
+			if strings.HasPrefix(f.Rule, p) {
+				return ".cfnlintrc.yaml ignore_checks: " + p
+			}
+		}
+	case ToolCheckov:
+		for _, p := range c.checkovSkip {
+			if ok, _ := path.Match(p, f.Rule); ok || p == f.Rule {
+				return ".checkov.yaml skip-check: " + p
+			}
+		}
+	case ToolCfnGuard:
+		for _, e := range c.guard {
+			if ok, _ := filepath.Match(e.Templates, template); ok && e.Rule == f.Rule {
+				return ".cfnguard.yaml exception (" + e.Control + "): " + strings.TrimSpace(e.Reason)
+			}
+		}
+	}
+	return f.Accepted
+}
+
+// keyed turns one template's findings into report findings, accepted by
+// cfg, one per (resource, rule).
+func keyed(stack, template string, fs []finding, cfg lintConfig) map[string]Finding {
+	out := map[string]Finding{}
+	for _, f := range fs {
+		r := Finding{Tool: f.Tool, Stack: stack, Resource: f.Resource, Rule: f.Rule, Message: f.Message, Accepted: cfg.accepted(f, filepath.Base(template))}
+		if prev, ok := out[r.key()]; ok && prev.Accepted == "" {
+			continue // one open finding is enough to keep it open
+		}
+		out[r.key()] = r
+	}
+	return out
+}
+
+// sortFindings orders by stack, resource, tool and rule.
+func sortFindings(fs []Finding) {
+	sort.Slice(fs, func(i, j int) bool {
+		a, b := fs[i], fs[j]
+		if a.Stack != b.Stack {
+			return a.Stack < b.Stack
+		}
+		if a.Resource != b.Resource {
+			return a.Resource < b.Resource
+		}
+		if a.Tool != b.Tool {
+			return a.Tool < b.Tool
+		}
+		return a.Rule < b.Rule
+	})
+}
