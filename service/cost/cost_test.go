@@ -81,7 +81,13 @@ func TestFargateLineItems(t *testing.T) {
 
 	spot := small
 	spot.FargateSpot = true
-	near(t, "Spot task", item(t, estimate(t, model(t, "us-east-1"), fargateDynamo, tenMillion, spot), "Fargate tasks (arm64)"), 7.20875*0.3)
+	es := estimate(t, model(t, "us-east-1"), fargateDynamo, tenMillion, spot)
+	near(t, "Spot task", item(t, es, "Fargate tasks (arm64)"), 7.20875*0.3)
+	for _, it := range es.Items {
+		if strings.Contains(it.Detail, "%!") || (it.Name == "Fargate tasks (arm64)" && !strings.HasSuffix(it.Detail, ", Spot −70%")) {
+			t.Errorf("%s: detail %q", it.Name, it.Detail)
+		}
+	}
 
 	nat := small
 	nat.NATGateways = 1

@@ -251,7 +251,8 @@ func (m *Model) fargate(e *Estimate, t Traffic, s Deployment) float64 {
 	detail := "%.3g tasks × %.0f h × (%.2f vCPU × $%.5f + %.2f GB × $%.5f)"
 	if s.FargateSpot {
 		hourly *= 1 - m.P.FargateSpotDiscount.USD
-		detail += fmt.Sprintf(", Spot −%.0f%%", m.P.FargateSpotDiscount.USD*100)
+		// detail is a format itself: its percent sign is written %%.
+		detail += fmt.Sprintf(", Spot −%.0f%%%%", m.P.FargateSpotDiscount.USD*100)
 	}
 	e.add(CatCompute, "Fargate tasks (arm64)", tasks*m.Hours*hourly, detail, tasks, m.Hours, vcpu, m.P.FargateVCPUHourArm64.USD, gb, m.P.FargateGBHourArm64.USD)
 	m.discount(e, SavingsPlan, "Fargate tasks (arm64)", m.P.SavingsPlanFargate)
