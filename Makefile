@@ -182,6 +182,22 @@ lint-iac: synth-all synth-full $(VENV_OK) $(CHECKOV_OK) ## cfn-lint, checkov and
 	$(CHECKOV_VENV)/bin/checkov --config-file .checkov.yaml
 	$(GO) run ./test/cfnguard -guard $(GUARD) -rules $(GUARD_PKG)/rules/control-tower/cfn-guard -exceptions .cfnguard.yaml $(foreach env,$(ENVS),$(foreach store,$(STORES),cdk.out/$(env)-$(store) cdk.out/$(env)-full-$(store)))
 
+# 'progress review' synthesizes BASE (a git worktree) and the working tree,
+# every env x store with arch=all unless REVIEW_FLAGS narrow it (--env,
+# --arch, --store), and prints one Markdown report: stacks, cost, findings.
+# It runs the pinned diff library and linters from here, so the base needs
+# no tools of its own, and no AWS credentials. Exit status 3: a stateful
+# resource would be replaced or removed (REVIEW_FLAGS=--allow-replace).
+BASE         ?= origin/main
+REVIEW_FLAGS ?=
+
+.PHONY: review-tools
+review-tools: $(NODE_OK) $(VENV_OK) $(CHECKOV_OK) $(PROGRESS) ## install what 'make review' runs: the CDK diff library, the linters, bin/progress
+
+.PHONY: review
+review: review-tools ## compare the working tree with BASE: resources per stack, cost, findings (make review BASE=origin/main REVIEW_FLAGS='--env dev')
+	@$(PROGRESS) review --base $(BASE) $(REVIEW_FLAGS)
+
 .PHONY: diff
 diff: $(NODE_OK) ## compare with what is deployed (needs AWS credentials)
 	$(CDK) diff $(CDK_CONTEXT) --all $(DIFF_FLAGS)

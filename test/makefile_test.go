@@ -153,3 +153,23 @@ func TestDestroyPreviewRefusesOtherEnvs(t *testing.T) {
 		t.Errorf("make -n destroy-preview ENV=pr-12: %v\n%s", err, dry)
 	}
 }
+
+// make review depends on the pinned tools it runs (the diff library in
+// node_modules, cfn-lint's and checkov's virtualenvs) and bin/progress,
+// and passes BASE and REVIEW_FLAGS on.
+func TestMakeReviewInstallsWhatItRuns(t *testing.T) {
+	out, err := exec.Command("make", "-C", "..", "-n", "-W", "package.json", "-W", "requirements-dev.txt",
+		"-W", "requirements-checkov.txt", "-W", "service/review/review.go", "review", "BASE=abc123", "REVIEW_FLAGS=--env dev").CombinedOutput()
+	if err != nil {
+		t.Fatalf("make -n review: %v\n%s", err, out)
+	}
+	dry := string(out)
+	last := -1
+	for _, want := range []string{"npm ci", "-r requirements-dev.txt", "-r requirements-checkov.txt", "-o bin/progress ./service/cmd/progress", "bin/progress review --base abc123 --env dev"} {
+		i := strings.Index(dry, want)
+		if i < 0 || i < last {
+			t.Errorf("make review would not run %q (in this order):\n%s", want, dry)
+		}
+		last = i
+	}
+}
