@@ -3,6 +3,7 @@ package review
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
 	"encoding/csv"
 	"encoding/json"
 	"errors"
@@ -75,19 +76,38 @@ func (t *tools) lint(ctx context.Context, work string, files []string) (map[stri
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, err
 	}
+	// A stack the change leaves alone has the same template in both
+	// revisions (and often in every store): each content is linted once.
+	first := map[[sha256.Size]byte]string{}
+	same := map[string][]string{} // the file linted -> the files alike
+	var unique []string
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			return nil, err
+		}
+		sum := sha256.Sum256(b)
+		if _, ok := first[sum]; !ok {
+			first[sum] = f
+			unique = append(unique, f)
+		}
+		same[first[sum]] = append(same[first[sum]], f)
+	}
 	linters := []func(context.Context, string, []string, map[string][]finding) error{t.runCfnLint, t.runCheckov, t.runGuard}
 	found := make([]map[string][]finding, len(linters))
 	g, gctx := errgroup.WithContext(ctx)
 	for i, run := range linters {
 		found[i] = map[string][]finding{}
-		g.Go(func() error { return run(gctx, dir, files, found[i]) })
+		g.Go(func() error { return run(gctx, dir, unique, found[i]) })
 	}
 	if err := g.Wait(); err != nil {
 		return nil, err
 	}
 	for _, m := range found {
 		for f, list := range m {
-			out[f] = append(out[f], list...)
+			for _, alike := range same[f] {
+				out[alike] = append(out[alike], list...)
+			}
 		}
 	}
 	return out, nil
