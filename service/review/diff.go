@@ -34,6 +34,7 @@ type templateDiff struct {
 	ID                   string          `json:"id"`
 	PermissionsBroadened bool            `json:"permissionsBroadened"`
 	Security             []SecurityTable `json:"security"`
+	Other                []OtherChange   `json:"other"`
 	Resources            []struct {
 		LogicalID  string     `json:"logicalId"`
 		Type       string     `json:"type"`

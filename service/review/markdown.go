@@ -77,11 +77,28 @@ func (r *Report) WriteMarkdown(w io.Writer) error {
 				}
 				p("\n")
 			}
-			p("| Change | Logical id | Type | What changes |\n|---|---|---|---|\n")
-			for _, res := range s.Resources {
-				p("| %s | `%s` | %s | %s |\n", changeCell(s, res), res.LogicalID, cell(res.Type), cell(describeProperties(res.Properties)))
+			if len(s.Resources) > 0 {
+				p("| Change | Logical id | Type | What changes |\n|---|---|---|---|\n")
+				for _, res := range s.Resources {
+					p("| %s | `%s` | %s | %s |\n", changeCell(s, res), res.LogicalID, cell(res.Type), cell(describeProperties(res.Properties)))
+				}
+				p("\n")
 			}
-			p("\n")
+			if len(s.Other) > 0 {
+				var parts []string
+				for _, o := range s.Other {
+					part := o.Section
+					if o.Name != "" {
+						part += " `" + o.Name + "`"
+					}
+					part += " " + o.Change
+					if o.Before != "" || o.After != "" {
+						part += ": " + orDash(o.Before) + " → " + orDash(o.After)
+					}
+					parts = append(parts, part)
+				}
+				p("Outside the resources: %s.\n\n", strings.Join(parts, "; "))
+			}
 		}
 	}
 

@@ -92,6 +92,20 @@ type Stack struct {
 	// ("-").
 	Security  []SecurityTable `json:"security,omitempty"`
 	Resources []Resource      `json:"resources"`
+	// Other are the changes outside Resources: the description, outputs,
+	// parameters, conditions, mappings and metadata.
+	Other []OtherChange `json:"other,omitempty"`
+}
+
+// OtherChange is a change outside a template's resources.
+type OtherChange struct {
+	// Section is Description, Outputs, Parameters, Conditions,
+	// Mappings, Metadata, AWSTemplateFormatVersion, Transform or Other.
+	Section string `json:"section"`
+	Name    string `json:"name,omitempty"`
+	Change  string `json:"change"` // Added, Removed or Modified
+	Before  string `json:"before,omitempty"`
+	After   string `json:"after,omitempty"`
 }
 
 // SecurityTable is one of the diff library's security summaries.
@@ -158,7 +172,7 @@ type Findings struct {
 	New     []Finding `json:"new"`
 	Removed []Finding `json:"removed"`
 	// AcceptanceChanged are findings of both revisions that one accepts
-	// and the other does not, or for another reason.
+	// and the other does not.
 	AcceptanceChanged []Finding `json:"acceptanceChanged"`
 }
 

@@ -335,11 +335,12 @@ func (r *reviewer) compareTemplates(diffs map[string]templateDiff) {
 	for _, c := range r.stacks {
 		d := diffs[c.id]
 		res := d.resources()
-		if len(res) == 0 {
+		if len(res) == 0 && len(d.Other) == 0 {
 			r.rep.UnchangedStacks++
 			continue
 		}
-		st := Stack{Name: c.stack, Variants: []Variant{c.v}, Status: StackChanged, PermissionsBroadened: d.PermissionsBroadened, Security: d.Security, Resources: res}
+		st := Stack{Name: c.stack, Variants: []Variant{c.v}, Status: StackChanged, PermissionsBroadened: d.PermissionsBroadened,
+			Security: d.Security, Resources: res, Other: d.Other}
 		switch {
 		case c.baseTpl == "":
 			st.Status = StackAdded
@@ -395,26 +396,36 @@ func (r *reviewer) compareFindings(linted map[string][]finding) error {
 		if c.baseTpl != "" {
 			bf = keyed(c.stack, c.baseTpl, byTemplate[c.baseTpl], baseCfg)
 		}
-		for k, f := range hf {
-			f.Variants = []Variant{c.v}
-			b, ok := bf[k]
-			switch {
-			case !ok:
-				news = append(news, f)
-			case b.Accepted != f.Accepted:
-				f.WasAccepted = b.Accepted
-				accepted = append(accepted, f)
-			}
-		}
-		for k, f := range bf {
-			if _, ok := hf[k]; !ok {
-				f.Variants = []Variant{c.v}
-				gone = append(gone, f)
-			}
-		}
+		n, g, a := diffFindings(c.v, hf, bf)
+		news, gone, accepted = append(news, n...), append(gone, g...), append(accepted, a...)
 	}
 	r.rep.Findings = Findings{New: mergeFindings(news), Removed: mergeFindings(gone), AcceptanceChanged: mergeFindings(accepted)}
 	return nil
+}
+
+// diffFindings compares one stack's findings in variant v, keyed alike:
+// those only the working tree has, those only the base has, and those
+// that one revision accepts and the other leaves open. A finding both
+// accept, whatever their reasons, is no change.
+func diffFindings(v Variant, head, base map[string]Finding) (news, gone, accepted []Finding) {
+	for k, f := range head {
+		f.Variants = []Variant{v}
+		b, ok := base[k]
+		switch {
+		case !ok:
+			news = append(news, f)
+		case (b.Accepted == "") != (f.Accepted == ""):
+			f.WasAccepted = b.Accepted
+			accepted = append(accepted, f)
+		}
+	}
+	for k, f := range base {
+		if _, ok := head[k]; !ok {
+			f.Variants = []Variant{v}
+			gone = append(gone, f)
+		}
+	}
+	return news, gone, accepted
 }
 
 // compareCost runs each revision's own 'progress cost' for every env. A
@@ -514,7 +525,8 @@ func mergeStacks(list []Stack) []Stack {
 			B    bool
 			T    []SecurityTable
 			R    []Resource
-		}{s.Name, s.Status, s.PermissionsBroadened, s.Security, s.Resources})
+			O    []OtherChange
+		}{s.Name, s.Status, s.PermissionsBroadened, s.Security, s.Resources, s.Other})
 		if i, ok := index[string(b)]; ok {
 			out[i].Variants = sortVariants(append(out[i].Variants, s.Variants...))
 			continue

@@ -43,13 +43,13 @@ func TestDiffTemplatesJudgesWithTheCDKLibrary(t *testing.T) {
 	queue := func(timeout int) res {
 		return res{"Type": "AWS::SQS::Queue", "Properties": res{"VisibilityTimeout": timeout}}
 	}
-	old := writeJSON(t, filepath.Join(dir, "old.json"), res{"Resources": res{
+	old := writeJSON(t, filepath.Join(dir, "old.json"), res{"Description": "before", "Outputs": res{"Url": res{"Value": "a"}}, "Resources": res{
 		"Table": table("pk"),
 		"Pool":  res{"Type": "AWS::Cognito::UserPool", "DeletionPolicy": "Delete", "Properties": res{}},
 		"Db":    res{"Type": "AWS::RDS::DBInstance", "DeletionPolicy": "Retain", "Properties": res{"Engine": "postgres"}},
 		"Queue": queue(30),
 	}})
-	new := writeJSON(t, filepath.Join(dir, "new.json"), res{"Resources": res{
+	new := writeJSON(t, filepath.Join(dir, "new.json"), res{"Description": "after", "Outputs": res{"Url": res{"Value": "b"}, "Arn": res{"Value": "c"}}, "Resources": res{
 		"Table": table("learner"),
 		"Queue": queue(60),
 		"Topic": res{"Type": "AWS::SNS::Topic"},
@@ -82,12 +82,19 @@ func TestDiffTemplatesJudgesWithTheCDKLibrary(t *testing.T) {
 	if q := got["Queue"]; len(q.Properties) != 1 || q.Properties[0] != (Property{Name: "VisibilityTimeout", Impact: "WILL_UPDATE", Before: "30", After: "60"}) {
 		t.Errorf("the queue's change: %+v", q.Properties)
 	}
+	var other []string
+	for _, o := range diffs["changed"].Other {
+		other = append(other, strings.Join(strings.Fields(o.Section+" "+o.Name+" "+o.Change+" "+o.Before+" "+o.After), " "))
+	}
+	if strings.Join(other, ", ") != "Description modified before after, Outputs Arn added, Outputs Url modified" {
+		t.Errorf("changes outside the resources: %v", other)
+	}
 	for _, r := range diffs["added"].resources() {
 		if r.Change != Added {
 			t.Errorf("a new stack's %s is %s", r.LogicalID, r.Change)
 		}
 	}
-	if n := len(diffs["same"].resources()); n != 0 {
+	if n := len(diffs["same"].resources()) + len(diffs["same"].Other); n != 0 {
 		t.Errorf("identical templates differ in %d resources", n)
 	}
 
@@ -287,7 +294,7 @@ func TestMarkdown(t *testing.T) {
 	}}, {Name: "Progress-dev-Identity", Variants: []Variant{v, w}, Status: StackChanged, Resources: []Resource{
 		{LogicalID: "Client", Type: "AWS::Cognito::UserPoolClient", Change: Modified, Impact: "WILL_UPDATE",
 			Properties: []Property{{Name: "CallbackURLs", Before: "a|b", After: "c"}}},
-	}}}
+	}, Other: []OtherChange{{Section: "Outputs", Name: "Url", Change: Modified}}}}
 	rep := &Report{
 		Base: Revision{Ref: "origin/main", Commit: "0123456789abcdef"}, Head: Revision{Ref: "working tree", Commit: "fedcba9876543210", Dirty: true},
 		Scope: Scope{Envs: []string{"dev"}, Arch: "all", Stores: []string{"dynamodb", "postgres"}}, Stacks: stacks,
@@ -308,6 +315,7 @@ func TestMarkdown(t *testing.T) {
 		"CallbackURLs: `a\\|b` → `c`",
 		"| checkov | Progress-dev-Data | `Table1` | `CKV_AWS_28` Backup | ❌ open | dev all on dynamodb |",
 		"**Removed:** none.",
+		"Outside the resources: Outputs `Url` modified.",
 	} {
 		if !strings.Contains(md, want) {
 			t.Errorf("the report lacks %q:\n%s", want, md)
@@ -318,5 +326,73 @@ func TestMarkdown(t *testing.T) {
 	rep.WriteMarkdown(&b)
 	if md := b.String(); strings.Contains(md, "[!CAUTION]") || !strings.Contains(md, "allowed by `--allow-replace`") {
 		t.Errorf("an allowed replacement is still a caution:\n%s", md)
+	}
+}
+
+// Whether the base reads -c store is asked of the base itself: an app
+// that does refuses a store no revision knows; one from before it
+// synthesizes its own stores, which the review then uses; any other
+// failure is the review's.
+func TestProbeStore(t *testing.T) {
+	dir := t.TempDir()
+	script := func(name, body string) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte("#!/bin/sh\n"+body), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	writes := `echo '{"Resources": {}}' >"$CDK_OUTDIR/Progress-dev-Identity.template.json"` + "\n"
+	knows := script("knows", `case "$CDK_CONTEXT_JSON" in *'"store":"`+probeValue+`"'*)
+  echo 'progresskit: unknown store "`+probeValue+`": valid values are dynamodb, postgres' >&2; exit 1;;
+esac
+`+writes)
+	ignores := script("ignores", writes)
+	broken := script("broken", "echo 'progresskit: unknown env \"dev\"' >&2; exit 1\n")
+	for _, tc := range []struct {
+		app                     string
+		knows, synthesized, err bool
+	}{{knows, true, false, false}, {ignores, false, true, false}, {broken, true, false, true}} {
+		s := &side{name: "base", root: dir, work: dir, context: map[string]any{}, app: tc.app}
+		out := filepath.Join(dir, "out-"+filepath.Base(tc.app))
+		synthesized, err := s.probeStore(context.Background(), "dev", "all", out)
+		if (err != nil) != tc.err || synthesized != tc.synthesized || (err == nil && s.knowsStore != tc.knows) {
+			t.Errorf("%s: synthesized %v, knows %v, err %v", filepath.Base(tc.app), synthesized, s.knowsStore, err)
+		}
+		tpls, _ := templates(out)
+		if (len(tpls) > 0) != tc.synthesized {
+			t.Errorf("%s: templates %v left in %s", filepath.Base(tc.app), tpls, out)
+		}
+	}
+}
+
+// New, removed, and accepted by one revision only; a finding both accept,
+// for whatever reason each gives, is no change.
+func TestDiffFindings(t *testing.T) {
+	f := func(rule, accepted string) Finding {
+		return Finding{Tool: ToolCheckov, Stack: "S", Resource: "R", Rule: rule, Accepted: accepted}
+	}
+	keyedBy := func(fs ...Finding) map[string]Finding {
+		m := map[string]Finding{}
+		for _, x := range fs {
+			m[x.key()] = x
+		}
+		return m
+	}
+	v := Variant{Env: "dev", Arch: "all", Store: "dynamodb"}
+	news, gone, accepted := diffFindings(v,
+		keyedBy(f("A", ""), f("B", "reason two"), f("C", "now skipped")),
+		keyedBy(f("B", "reason one"), f("C", ""), f("D", "")))
+	rules := func(fs []Finding) (out []string) {
+		for _, x := range fs {
+			out = append(out, x.Rule+"/"+x.WasAccepted)
+		}
+		return out
+	}
+	if strings.Join(rules(news), ",") != "A/" || strings.Join(rules(gone), ",") != "D/" || strings.Join(rules(accepted), ",") != "C/" {
+		t.Errorf("new %v, removed %v, accepted differently %v", rules(news), rules(gone), rules(accepted))
+	}
+	if len(news) == 1 && (len(news[0].Variants) != 1 || news[0].Variants[0] != v) {
+		t.Errorf("variants: %v", news[0].Variants)
 	}
 }

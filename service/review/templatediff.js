@@ -66,6 +66,20 @@ const results = job.pairs.map((pair) => {
   if (diff.securityGroupChanges.hasChanges) {
     table("Security group rules", diff.securityGroupChanges.summarize());
   }
-  return { id: pair.id, resources, permissionsBroadened: diff.permissionsBroadened, security };
+  // The rest of the template: its description, outputs (which other
+  // stacks may import), parameters, conditions, mappings and metadata.
+  const other = [];
+  for (const [section, d] of [["Description", diff.description], ["AWSTemplateFormatVersion", diff.awsTemplateFormatVersion], ["Transform", diff.transform]]) {
+    if (d && d.isDifferent) other.push({ section, name: "", change: "modified", before: show(d.oldValue), after: show(d.newValue) });
+  }
+  for (const [section, c] of [["Outputs", diff.outputs], ["Parameters", diff.parameters], ["Conditions", diff.conditions],
+    ["Mappings", diff.mappings], ["Metadata", diff.metadata], ["Other", diff.unknown]]) {
+    c.forEachDifference((name, d) => {
+      if (!d.isDifferent) return;
+      const change = d.isAddition ? "added" : d.isRemoval ? "removed" : "modified";
+      other.push({ section, name, change });
+    });
+  }
+  return { id: pair.id, resources, other, permissionsBroadened: diff.permissionsBroadened, security };
 });
 process.stdout.write(JSON.stringify({ results }));
