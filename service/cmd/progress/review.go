@@ -45,9 +45,10 @@ func runReview(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	jobs := fs.Int(flagJobs, review.DefaultJobs(), "syntheses to run at once")
 	fs.Usage = func() {
 		fmt.Fprintf(fs.Output(), "usage: progress review --%s REF [flags]\n\n"+
-			"Synthesizes REF (in a git worktree) and the working tree, every env × store with --%s (each a filter),\n"+
-			"and prints what changes: resources per stack, the monthly cost, and the linters' findings.\n"+
-			"Exit status %d when a stateful resource would be replaced or removed, unless --%s.\n\n", flagBase, flagArch, exitBlocked, flagAllowReplace)
+			"Synthesizes REF (in a git worktree) and the working tree, every env × store with arch=%s unless\n"+
+			"--%s, --%s and --%s narrow it, and prints what changes: resources per stack, the monthly cost,\n"+
+			"and the linters' findings. Exit status %d when a stateful resource would be replaced or removed,\n"+
+			"unless --%s.\n\n", flagBase, config.ArchAll, flagEnv, flagArch, flagStore, exitBlocked, flagAllowReplace)
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
