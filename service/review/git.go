@@ -58,12 +58,10 @@ func (r *repository) head(ctx context.Context) (Revision, error) {
 
 // addWorktree checks commit out, detached, at dir; remove undoes it.
 func (r *repository) addWorktree(ctx context.Context, dir, commit string) (remove func(), err error) {
-	// A review killed before it removed its worktree left the entry of a
-	// directory that is gone: prune forgets such entries, and only them.
-	if _, err := git(ctx, r.root, "worktree", "prune"); err != nil {
-		return nil, err
-	}
-	if _, err := git(ctx, r.root, "worktree", "add", "--detach", "--quiet", dir, commit); err != nil {
+	// --force: a review killed before it removed its worktree left dir
+	// registered; the caller has emptied it, and only this entry is reused
+	// (a prune would touch every worktree of the repository).
+	if _, err := git(ctx, r.root, "worktree", "add", "--detach", "--force", "--quiet", dir, commit); err != nil {
 		return nil, err
 	}
 	return func() {
