@@ -56,7 +56,10 @@ func TestReviewWorkflow(t *testing.T) {
 	var wf struct {
 		On          map[string]any    `yaml:"on"`
 		Permissions map[string]string `yaml:"permissions"`
+		Concurrency any               `yaml:"concurrency"`
 		Jobs        map[string]struct {
+			If          string            `yaml:"if"`
+			Concurrency map[string]any    `yaml:"concurrency"`
 			Permissions map[string]string `yaml:"permissions"`
 			Steps       []struct {
 				ID   string            `yaml:"id"`
@@ -79,6 +82,11 @@ func TestReviewWorkflow(t *testing.T) {
 	job, ok := wf.Jobs["review"]
 	if !ok || len(wf.Jobs) != 1 {
 		t.Fatalf("jobs: want one, review")
+	}
+	// A label event that skips the job (preview's) must not cancel a
+	// review in progress: the concurrency group is the job's, after its if.
+	if wf.Concurrency != nil || job.Concurrency["cancel-in-progress"] != true || !strings.Contains(job.If, "allow-replace") {
+		t.Errorf("concurrency: workflow %v, job %v, if %q: want the job's alone, with an if that runs label events for allow-replace only", wf.Concurrency, job.Concurrency, job.If)
 	}
 	if len(job.Permissions) != 2 || job.Permissions["contents"] != "read" || job.Permissions["pull-requests"] != "write" {
 		t.Errorf("job permissions %v: want contents: read and pull-requests: write (the comment) alone", job.Permissions)
