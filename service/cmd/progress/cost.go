@@ -109,7 +109,9 @@ func runCost(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	c := newCostFlags("cost", stderr)
 	plotFile := c.fs.String(flagPlot, "", "also write the cost curves to FILE.svg or FILE.png")
 	arch := c.fs.String(flagArch, "", "only this compute: "+strings.Join(deploy.Computes, ", ")+" (default: every one)")
-	store := c.fs.String(flagStore, "", "only this store: "+strings.Join(deploy.Stores, ", ")+" (default: both)")
+	// No environment twin: PROGRESS_STORE is the server's store URL, which
+	// an operator's shell may well hold.
+	store := c.fs.FlagSet.String(flagStore, "", "only this store: "+strings.Join(deploy.Stores, ", ")+" (default: both; no environment twin, as "+envflag.EnvName(flagStore)+" is the server's store URL)")
 	if err := c.fs.Parse(args); err != nil {
 		return err
 	}

@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/progresskit/progresskit/service/cost"
+	"github.com/progresskit/progresskit/service/deploy"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files")
@@ -314,6 +315,21 @@ func TestREADMEIdleCosts(t *testing.T) {
 	for _, p := range cost.Pairs() {
 		if rows[p.Key()] == 0 {
 			t.Errorf("README.md has no row for %s", p.Key())
+		}
+	}
+}
+
+// PROGRESS_STORE is the server's store URL: a shell that serves progress
+// still gets every store's estimate from 'progress cost'.
+func TestCostStoreFlagIgnoresTheServersStoreURL(t *testing.T) {
+	t.Setenv("PROGRESS_STORE", "sqlite://var/progress.db")
+	out, stderr, code := runCmd(t, "cost", "--cdk-json", "../../../cdk.json", "--env", "prod", "--format", "json")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	for _, store := range deploy.Stores {
+		if !strings.Contains(out, `"store": "`+store+`"`) {
+			t.Errorf("no %s estimate with PROGRESS_STORE set:\n%s", store, out)
 		}
 	}
 }
