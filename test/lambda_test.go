@@ -153,21 +153,7 @@ func startBootstrap(t *testing.T, rt *lambdaruntime.API, env ...string) *exec.Cm
 // startBootstrapBin runs the bootstrap binary bin against rt.
 func startBootstrapBin(t *testing.T, bin string, rt *lambdaruntime.API, env ...string) *exec.Cmd {
 	t.Helper()
-	cmd := exec.Command(bin)
-	cmd.Env = append(append(rt.Env(t.TempDir()), "PATH="+os.Getenv("PATH")), env...)
-	var logs bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &logs, &logs
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		cmd.Process.Kill()
-		cmd.Wait()
-		if t.Failed() {
-			t.Logf("bootstrap output:\n%s", logs.String())
-		}
-	})
-	return cmd
+	return startLambda(t, bin, rt, env...).Cmd
 }
 
 func lambdaTarget(t *testing.T, base64Req bool) (*apiGateway, *exec.Cmd) {

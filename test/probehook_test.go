@@ -2,17 +2,9 @@ package test
 
 import (
 	"context"
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
-	"crypto/tls"
-	"crypto/x509"
-	"crypto/x509/pkix"
 	"encoding/json"
-	"encoding/pem"
 	"fmt"
 	"io"
-	"math/big"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -28,7 +20,6 @@ import (
 	"time"
 
 	"github.com/progresskit/progresskit/constructs/assets"
-	"github.com/progresskit/progresskit/internal/lambdaruntime"
 	"github.com/progresskit/progresskit/internal/testenv"
 	"github.com/progresskit/progresskit/service/cmd/probehook/hookenv"
 	"github.com/progresskit/progresskit/service/probe"
@@ -143,66 +134,30 @@ func TestProbeHook(t *testing.T) {
 	})
 }
 
-// hookProcess is the hook running under a Runtime API, and its log.
-type hookProcess struct {
-	rt   *lambdaruntime.API
-	mu   sync.Mutex
-	logs strings.Builder
-}
-
-func (h *hookProcess) Write(p []byte) (int, error) {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	return h.logs.Write(p)
-}
-
-func (h *hookProcess) Logs() string {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	return h.logs.String()
-}
-
-func startHook(t *testing.T, bin string, pool *cognito, probeURL string, env ...string) *hookProcess {
+func startHook(t *testing.T, bin string, pool *cognito, probeURL string, env ...string) *lambdaProcess {
 	t.Helper()
-	h := &hookProcess{rt: newRuntimeAPI(t)}
-	cmd := exec.Command(bin)
-	cmd.Env = append(append(h.rt.Env(t.TempDir()), "PATH="+os.Getenv("PATH"),
-		hookenv.URL+"="+probeURL, hookenv.UserPoolID+"="+pool.id, hookenv.ClientID+"="+pool.clientID,
-		"AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER="+pool.srv.URL), env...)
-	cmd.Stdout, cmd.Stderr = h, h
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		cmd.Process.Kill()
-		cmd.Wait()
-		if t.Failed() {
-			t.Logf("hook output:\n%s", h.Logs())
-		}
-	})
-	return h
+	return startLambda(t, bin, newRuntimeAPI(t), append([]string{
+		hookenv.URL + "=" + probeURL, hookenv.UserPoolID + "=" + pool.id, hookenv.ClientID + "=" + pool.clientID,
+		"AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER=" + pool.srv.URL}, env...)...)
 }
 
 // failedBecause checks the hook logged why it failed. Its stderr reaches
 // the log through a pipe, so the line may arrive just after the answer.
-func (h *hookProcess) failedBecause(t *testing.T, want string) {
+func (h *lambdaProcess) failedBecause(t *testing.T, want string) {
 	t.Helper()
-	for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
-		for _, line := range strings.Split(h.Logs(), "\n") {
-			var rec struct{ Level, Msg, Error string }
-			if json.Unmarshal([]byte(line), &rec) == nil && rec.Msg == "the probe failed: the deployment rolls back" {
-				if !strings.Contains(rec.Error, want) {
-					t.Errorf("the hook failed because %q, want %q", rec.Error, want)
-				}
-				return
-			}
-		}
+	var rec struct{ Level, Msg, Error string }
+	found := h.waitForLog(10*time.Second, func(line string) bool {
+		return json.Unmarshal([]byte(line), &rec) == nil && rec.Msg == "the probe failed: the deployment rolls back"
+	})
+	if !found {
+		t.Errorf("the hook logged no reason for failing")
+	} else if !strings.Contains(rec.Error, want) {
+		t.Errorf("the hook failed because %q, want %q", rec.Error, want)
 	}
-	t.Errorf("the hook logged no reason for failing")
 }
 
 // invokeHook sends the hook ECS's event and returns its hookStatus.
-func invokeHook(t *testing.T, h *hookProcess) string {
+func invokeHook(t *testing.T, h *lambdaProcess) string {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 40*time.Second)
 	defer cancel()
@@ -426,27 +381,10 @@ func newSecurityGroup(t *testing.T, backend string) *securityGroup {
 // alone, and returns it with the file of roots that trust it.
 func tlsListener(t *testing.T, backend, name string) (*httptest.Server, string) {
 	t.Helper()
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tmpl := &x509.Certificate{
-		SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: name}, DNSNames: []string{name},
-		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour),
-		KeyUsage: x509.KeyUsageDigitalSignature | x509.KeyUsageCertSign, ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
-		BasicConstraintsValid: true, IsCA: true,
-	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	roots := filepath.Join(t.TempDir(), "roots.pem")
-	if err := os.WriteFile(roots, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	cfg, roots := serverTLS(t, name)
 	target, _ := url.Parse(backend)
 	l := httptest.NewUnstartedServer(httputil.NewSingleHostReverseProxy(target))
-	l.TLS = &tls.Config{Certificates: []tls.Certificate{{Certificate: [][]byte{der}, PrivateKey: key}}}
+	l.TLS = cfg
 	l.StartTLS()
 	t.Cleanup(l.Close)
 	return l, roots
