@@ -12,10 +12,10 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"regexp"
 	"runtime"
 	"strings"
 
+	"github.com/progresskit/progresskit/internal/guardreport"
 	"golang.org/x/sync/errgroup"
 )
 
@@ -192,50 +192,27 @@ func (t *tools) runCheckov(ctx context.Context, dir string, files []string, out 
 	return nil
 }
 
-var (
-	guardResourceRE = regexp.MustCompile(`/Resources/([A-Za-z0-9]+)`)
-	guardControlRE  = regexp.MustCompile(`\[CT\.[A-Z0-9.]+\]: [^\n]*`)
-)
-
 func (t *tools) runGuard(ctx context.Context, dir string, files []string, out map[string][]finding) error {
 	args := []string{"validate", "--rules", t.guardRules, "--structured", "--output-format", "json", "--show-summary", "none"}
 	for _, f := range files {
 		args = append(args, "--data", f)
 	}
 	stdout, stderr, exit, err := runTool(ctx, dir, t.guard, args...)
-	// cfn-guard exits 19 when a rule fails; anything else is its own error.
-	if err != nil || (exit != 0 && exit != 19) {
+	if err != nil || (exit != 0 && exit != guardreport.ExitFailed) {
 		return fmt.Errorf("cfn-guard: exit %d %v\n%s", exit, err, tail([]byte(stderr)))
 	}
-	var reports []struct {
-		Name         string            `json:"name"`
-		NotCompliant []json.RawMessage `json:"not_compliant"`
+	failed, err := guardreport.Parse(stdout)
+	if err != nil {
+		return fmt.Errorf("%v\n%s", err, tail([]byte(stderr)))
 	}
-	if err := json.Unmarshal(stdout, &reports); err != nil {
-		return fmt.Errorf("cfn-guard did not report: %v\n%s", err, tail([]byte(stderr)))
-	}
-	for _, r := range reports {
-		f := absIn(dir, r.Name)
-		for _, raw := range r.NotCompliant {
-			var nc struct {
-				Rule struct {
-					Name string `json:"name"`
-				} `json:"Rule"`
-			}
-			if err := json.Unmarshal(raw, &nc); err != nil || nc.Rule.Name == "" {
-				return fmt.Errorf("cfn-guard: unexpected finding %.200s", raw)
-			}
-			msg := guardControlRE.FindString(strings.ReplaceAll(string(raw), `\n`, "\n"))
-			ids := map[string]bool{}
-			for _, m := range guardResourceRE.FindAllStringSubmatch(string(raw), -1) {
-				ids[m[1]] = true
-			}
-			if len(ids) == 0 {
-				ids[""] = true
-			}
-			for id := range ids {
-				out[f] = append(out[f], finding{Tool: ToolCfnGuard, Resource: id, Rule: nc.Rule.Name, Message: strings.TrimSpace(msg)})
-			}
+	for _, g := range failed {
+		f := absIn(dir, g.Template)
+		ids := g.Resources
+		if len(ids) == 0 {
+			ids = []string{""}
+		}
+		for _, id := range ids {
+			out[f] = append(out[f], finding{Tool: ToolCfnGuard, Resource: id, Rule: g.Rule, Message: g.Control})
 		}
 	}
 	return nil

@@ -9,7 +9,6 @@ package main
 
 import (
 	"bytes"
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -17,10 +16,10 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"regexp"
 	"sort"
 	"strings"
 
+	"github.com/progresskit/progresskit/internal/guardreport"
 	"gopkg.in/yaml.v3"
 )
 
@@ -153,30 +152,6 @@ func countRules(dir string) (int, error) {
 
 type finding struct{ Rule, Message string }
 
-var controlRE = regexp.MustCompile(`\[CT\.[A-Z0-9.]+\]: [^\n]*`)
-
-// control finds the "[CT.X.PR.N]: what the control requires" line in a
-// finding's messages.
-func control(v any) string {
-	switch x := v.(type) {
-	case string:
-		return controlRE.FindString(x)
-	case map[string]any:
-		for _, e := range x {
-			if m := control(e); m != "" {
-				return m
-			}
-		}
-	case []any:
-		for _, e := range x {
-			if m := control(e); m != "" {
-				return m
-			}
-		}
-	}
-	return ""
-}
-
 // validate runs cfn-guard on one template and returns the rules it fails.
 func validate(guard, rules, template string) ([]finding, error) {
 	cmd := exec.Command(guard, "validate", "--rules", rules, "--data", template,
@@ -184,36 +159,19 @@ func validate(guard, rules, template string) ([]finding, error) {
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	err := cmd.Run()
-	// cfn-guard exits 19 when a rule fails; anything else is its own error.
-	if ee, ok := err.(*exec.ExitError); err != nil && (!ok || ee.ExitCode() != 19) {
+	if ee, ok := err.(*exec.ExitError); err != nil && (!ok || ee.ExitCode() != guardreport.ExitFailed) {
 		return nil, fmt.Errorf("%s on %s: %v\n%s", guard, template, err, stderr.String())
 	}
-	var reports []struct {
-		Name         string            `json:"name"`
-		NotCompliant []json.RawMessage `json:"not_compliant"`
-	}
-	if err := json.Unmarshal(stdout.Bytes(), &reports); err != nil {
-		return nil, fmt.Errorf("cfn-guard output for %s: %w", template, err)
+	failed, err := guardreport.Parse(stdout.Bytes())
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", template, err)
 	}
 	var out []finding
 	seen := map[string]bool{}
-	for _, r := range reports {
-		for _, raw := range r.NotCompliant {
-			var nc struct {
-				Rule struct {
-					Name string `json:"name"`
-				} `json:"Rule"`
-			}
-			if err := json.Unmarshal(raw, &nc); err != nil || nc.Rule.Name == "" {
-				return nil, fmt.Errorf("cfn-guard output for %s: unexpected finding %s", template, raw)
-			}
-			if seen[nc.Rule.Name] {
-				continue
-			}
-			seen[nc.Rule.Name] = true
-			var tree any
-			json.Unmarshal(raw, &tree)
-			out = append(out, finding{Rule: nc.Rule.Name, Message: control(tree)})
+	for _, f := range failed {
+		if !seen[f.Rule] {
+			seen[f.Rule] = true
+			out = append(out, finding{Rule: f.Rule, Message: f.Control})
 		}
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Rule < out[j].Rule })
