@@ -26,5 +26,9 @@ func NewIdentityStack(scope constructs.Construct, id string, props *IdentityStac
 	stack := awscdk.NewStack(scope, &id, &props.StackProps)
 	idp := identity.New(stack, "Identity", &identity.Props{Disposable: !props.Settings.Production})
 	awscdk.NewCfnOutput(stack, jsii.String("Issuer"), &awscdk.CfnOutputProps{Value: idp.Issuer})
+	// Exported whichever compute is deployed (Fargate's blue/green probe
+	// hook imports it; the others do not), so that switching compute
+	// never removes an export a stack still imports.
+	stack.ExportValue(idp.UserPool.UserPoolArn(), nil)
 	return &IdentityStack{Stack: stack, Identity: idp}
 }

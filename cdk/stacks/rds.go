@@ -2,6 +2,7 @@ package stacks
 
 import (
 	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsec2"
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
 
@@ -33,5 +34,14 @@ func NewRDSStack(scope constructs.Construct, id string, props *RDSStackProps) *R
 		BackupDays: s.Sizing.RDSBackupDays, SingleAZ: !s.MultiAZ(), Disposable: !s.Production,
 	})
 	awscdk.NewCfnOutput(stack, jsii.String("DatabaseSecretArn"), &awscdk.CfnOutputProps{Value: db.Secret.SecretArn()})
+	// Every subnet is exported whichever compute is deployed: Lambda
+	// imports the isolated ones, Fargate and EC2 the public ones, and
+	// CloudFormation refuses to delete an export a stack still imports,
+	// so exports that followed the arch would make switching compute fail.
+	for _, subnets := range [][]awsec2.ISubnet{*net.Vpc.PublicSubnets(), *net.Vpc.PrivateSubnets(), *net.Vpc.IsolatedSubnets()} {
+		for _, sn := range subnets {
+			stack.ExportValue(sn.SubnetId(), nil)
+		}
+	}
 	return &RDSStack{Stack: stack, Network: net, Database: db}
 }
