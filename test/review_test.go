@@ -91,16 +91,12 @@ func TestReview(t *testing.T) {
 
 	t.Run("a security-group rule open to the world is a new finding", func(t *testing.T) {
 		dir := scenario(t, repo, "open-ssh", "constructs/fargateservice/fargateservice.go", func(s string) string {
-			anchor := `sg := awsec2.NewSecurityGroup(c, jsii.String("TaskSg")`
+			anchor := "sg := (*f.Service.Connections().SecurityGroups())[0]\n"
 			i := strings.Index(s, anchor)
 			if i < 0 {
-				return s
+				t.Fatalf("fargateservice.go has no %q to add a rule after", anchor)
 			}
-			j := strings.Index(s[i:], "\n\t})\n")
-			if j < 0 {
-				return s
-			}
-			j += i + len("\n\t})\n")
+			j := i + len(anchor)
 			return s[:j] + "\tsg.AddIngressRule(awsec2.Peer_AnyIpv4(), awsec2.Port_Tcp(jsii.Number(22)), jsii.String(\"ssh from anywhere\"), nil)\n" + s[j:]
 		})
 		rep, stderr, code := runReview(t, dir, append(narrow, "--format", "json")...)
@@ -109,7 +105,7 @@ func TestReview(t *testing.T) {
 		}
 		open := map[string]bool{}
 		for _, f := range rep.Findings.New {
-			if f.Stack != "Progress-dev-Fargate" || !strings.HasPrefix(f.Resource, "ServiceTaskSg") {
+			if f.Stack != "Progress-dev-Fargate" || !strings.HasPrefix(f.Resource, "ServiceSecurityGroup") {
 				t.Errorf("a new finding unrelated to the rule: %+v", f)
 			}
 			if f.Accepted == "" {

@@ -109,7 +109,7 @@ func checkInDatabaseVpc(t *testing.T, tpl assertions.Template, compute string) {
 	if n := len(resources(tpl, "AWS::EC2::VPC")); n != 0 {
 		t.Errorf("%d VPCs of its own", n)
 	}
-	own := map[string]string{deploy.Lambda: "ProxySg", deploy.Fargate: "TaskSg", deploy.EC2: "InstanceSg"}[compute]
+	own := map[string]string{deploy.Lambda: "ProxySg", deploy.Fargate: "ServiceSecurityGroup", deploy.EC2: "InstanceSg"}[compute]
 	var toDatabase int
 	for _, r := range resources(tpl, "AWS::EC2::SecurityGroupIngress") {
 		p := props(r)

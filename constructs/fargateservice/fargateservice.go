@@ -14,7 +14,6 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsapplicationautoscaling"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awscloudwatch"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awscognito"
-	"github.com/aws/aws-cdk-go/awscdk/v2/awsec2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsecs"
 	elbv2 "github.com/aws/aws-cdk-go/awscdk/v2/awselasticloadbalancingv2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
@@ -237,11 +236,6 @@ func New(scope constructs.Construct, id string, props *Props) *FargateService {
 		image = assets.ContainerImage(c, props.Store.Kind())
 	}
 
-	// The tasks' own group, made here so the store can admit it before the
-	// service exists; the load balancer's listener opens it to itself.
-	sg := awsec2.NewSecurityGroup(c, jsii.String("TaskSg"), &awsec2.SecurityGroupProps{
-		Vpc: net.Vpc, Description: jsii.String("progress tasks: the load balancer in; HTTPS and the store out"), AllowAllOutbound: jsii.Bool(true),
-	})
 	audiences := props.Identity.Audiences
 	var probeClient awscognito.UserPoolClient
 	if blueGreen {
@@ -257,7 +251,7 @@ func New(scope constructs.Construct, id string, props *Props) *FargateService {
 		},
 	})
 	logs := awslogs.NewLogGroup(c, jsii.String("Logs"), &awslogs.LogGroupProps{Retention: retention, RemovalPolicy: removal})
-	task.AddContainer(jsii.String("progress"), &awsecs.ContainerDefinitionOptions{
+	container := task.AddContainer(jsii.String("progress"), &awsecs.ContainerDefinitionOptions{
 		Image:     image,
 		Essential: jsii.Bool(true),
 		// The image's own non-root user, stated here too so the task
@@ -270,7 +264,6 @@ func New(scope constructs.Construct, id string, props *Props) *FargateService {
 		Logging:                awsecs.LogDriver_AwsLogs(&awsecs.AwsLogDriverProps{LogGroup: logs, StreamPrefix: jsii.String("progress")}),
 		Environment: &map[string]*string{
 			settings.Addr.Env:         jsii.String(fmt.Sprintf("0.0.0.0:%d", settings.Port)),
-			settings.Store.Env:        props.Store.Connect(c, store.Compute{Role: task.TaskRole(), SecurityGroup: sg}),
 			settings.Auth.Env:         jsii.String(settings.AuthJWKS),
 			settings.JWKSURL.Env:      props.Identity.JwksURL(),
 			settings.Issuer.Env:       props.Identity.Issuer,
@@ -295,7 +288,6 @@ func New(scope constructs.Construct, id string, props *Props) *FargateService {
 		CircuitBreaker:             &awsecs.DeploymentCircuitBreaker{Enable: jsii.Bool(true), Rollback: jsii.Bool(true)},
 		CapacityProviderStrategies: &strategies,
 		AssignPublicIp:             jsii.Bool(net.PublicIP),
-		SecurityGroups:             &[]awsec2.ISecurityGroup{sg},
 		VpcSubnets:                 net.ServiceSubnets,
 		MinHealthyPercent:          jsii.Number(float64(defaults.Int(props.MinHealthyPercent, DefaultMinHealthyPercent))),
 		MaxHealthyPercent:          jsii.Number(200),
@@ -308,6 +300,12 @@ func New(scope constructs.Construct, id string, props *Props) *FargateService {
 		serviceProps.BakeTime = awscdk.Duration_Minutes(jsii.Number(float64(defaults.Int(props.BakeMinutes, DefaultBakeMinutes))))
 	}
 	f.Service = awsecs.NewFargateService(c, jsii.String("Service"), serviceProps)
+	// The store admits the service's own security group, the one ECS made
+	// for it (its logical id is the one every earlier release deployed:
+	// a group of our own would replace it). The load balancer's listener
+	// opens it to itself.
+	sg := (*f.Service.Connections().SecurityGroups())[0]
+	container.AddEnvironment(jsii.String(settings.Store.Env), props.Store.Connect(c, store.Compute{Role: task.TaskRole(), SecurityGroup: sg}))
 
 	f.LoadBalancer = loadbalancer.New(c, "LoadBalancer", &loadbalancer.Props{WAFRateLimitPerIP: props.WAFRateLimitPerIP, Vpc: net.Vpc, Domain: props.Domain, Disposable: props.Disposable})
 	if blueGreen {
