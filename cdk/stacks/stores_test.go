@@ -28,6 +28,13 @@ func TestEveryComputeOnEveryStore(t *testing.T) {
 		if (store == deploy.DynamoDB) != (b.Data != nil) || (store == deploy.Postgres) != (b.RDS != nil) {
 			t.Fatalf("store=%s: Data stack %v, Rds stack %v", store, b.Data != nil, b.RDS != nil)
 		}
+		if b.RDS != nil {
+			// The VPC all three computes share on PostgreSQL, Lambda
+			// reaching RDS Proxy from its isolated subnets.
+			if n := len(resources(assertions.Template_FromStack(b.RDS.Stack, nil), "AWS::EC2::NatGateway")); n != 0 {
+				t.Errorf("%d NAT gateways in the Rds stack's VPC", n)
+			}
+		}
 		for compute, st := range computes {
 			t.Run(compute+" on "+store, func(t *testing.T) {
 				tpl := assertions.Template_FromStack(st, nil)
@@ -113,22 +120,21 @@ func checkInDatabaseVpc(t *testing.T, tpl assertions.Template, compute string) {
 	var toDatabase int
 	for _, r := range resources(tpl, "AWS::EC2::SecurityGroupIngress") {
 		p := props(r)
-		if p["FromPort"] != float64(5432) {
-			continue
-		}
 		to, _ := json.Marshal(p["GroupId"])
 		from, _ := json.Marshal(p["SourceSecurityGroupId"])
+		postgres := p["FromPort"] == float64(5432) && p["ToPort"] == float64(5432)
 		switch {
 		case strings.Contains(string(to), "Fn::ImportValue"):
+			// Any rule into the database's group, whatever its ports.
 			toDatabase++
-			if !strings.Contains(string(from), own) {
-				t.Errorf("the database admits %s, not %s", from, own)
+			if !postgres || !strings.Contains(string(from), own) {
+				t.Errorf("the database admits %s on ports %v-%v; want %s on 5432 alone", from, p["FromPort"], p["ToPort"], own)
 			}
 		case strings.Contains(string(to), "ProxySg"):
-			if !strings.Contains(string(from), "FunctionSg") {
-				t.Errorf("the proxy admits %s, not the function", from)
+			if !postgres || !strings.Contains(string(from), "FunctionSg") {
+				t.Errorf("the proxy admits %s on ports %v-%v; want the function on 5432 alone", from, p["FromPort"], p["ToPort"])
 			}
-		default:
+		case postgres:
 			t.Errorf("a PostgreSQL rule into %s from %s", to, from)
 		}
 	}
