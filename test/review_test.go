@@ -97,7 +97,11 @@ func TestReview(t *testing.T) {
 				t.Fatalf("fargateservice.go has no %q to add a rule after", anchor)
 			}
 			j := i + len(anchor)
-			return s[:j] + "\tsg.AddIngressRule(awsec2.Peer_AnyIpv4(), awsec2.Port_Tcp(jsii.Number(22)), jsii.String(\"ssh from anywhere\"), nil)\n" + s[j:]
+			s = s[:j] + "\tsg.AddIngressRule(awsec2.Peer_AnyIpv4(), awsec2.Port_Tcp(jsii.Number(22)), jsii.String(\"ssh from anywhere\"), nil)\n" + s[j:]
+			if ec2 := `"github.com/aws/aws-cdk-go/awscdk/v2/awsec2"`; !strings.Contains(s, ec2) {
+				s = strings.Replace(s, "import (\n", "import (\n\t"+ec2+"\n", 1)
+			}
+			return s
 		})
 		rep, stderr, code := runReview(t, dir, append(narrow, "--format", "json")...)
 		if code != 0 {
