@@ -252,3 +252,64 @@ func TestPostgresThreeReleasesWriteOneCourse(t *testing.T) {
 		t.Fatalf("%d of %d acknowledged writes lost: %v", len(lost), len(want), lost)
 	}
 }
+
+// Migration 3's trigger alone, with no concurrency: the release before
+// last writes between the previous release's read and its conditional
+// UPDATE. The version must have moved, so that UPDATE changes nothing and
+// the retry writes doc on top of both. The registers of migration 4 would
+// keep every lesson even without the trigger, so this checks the version
+// and doc columns the previous release itself reads.
+func TestPostgresVersionTriggerShowsALockingWriteToAnOptimisticWriter(t *testing.T) {
+	u := testenv.PostgresDB(t)
+	openPG(t, u, pgstore.Options{})
+	ctx := context.Background()
+	k := store.Key{UserID: "u", CourseID: "c"}
+	at := time.Date(2026, 11, 22, 10, 0, 0, 0, time.UTC)
+	previous, err := pgx.Connect(ctx, u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer previous.Close(ctx)
+	beforeLast, err := pgx.Connect(ctx, u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer beforeLast.Close(ctx)
+	readDocVersion := func() ([]byte, int64) {
+		t.Helper()
+		var doc []byte
+		var version int64
+		if err := previous.QueryRow(ctx, `SELECT doc, version FROM progress_courses WHERE user_id = $1 AND course_id = $2`,
+			k.UserID, k.CourseID).Scan(&doc, &version); err != nil {
+			t.Fatal(err)
+		}
+		return doc, version
+	}
+
+	optimisticWrite(ctx, t, previous, k, lessonEvent("first", at))
+	doc, version := readDocVersion()
+	lockingWrite(ctx, t, beforeLast, k, lessonEvent("old", at.Add(time.Second)))
+	if _, after := readDocVersion(); after <= version {
+		t.Errorf("version %d after the release before last's write, was %d: it must go up", after, version)
+	}
+	tag, err := previous.Exec(ctx, `UPDATE progress_courses SET doc = $3, updated_at = now() WHERE user_id = $1 AND course_id = $2 AND version = $4`,
+		k.UserID, k.CourseID, docWith(t, k.UserID, k.CourseID, doc, lessonEvent("new", at.Add(2*time.Second))), version)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := tag.RowsAffected(); n != 0 {
+		t.Errorf("the previous release's UPDATE with the stale version %d changed %d rows, want 0", version, n)
+	}
+	optimisticWrite(ctx, t, previous, k, lessonEvent("new", at.Add(2*time.Second)))
+
+	doc, _ = readDocVersion()
+	c, err := store.DecodeCourse(k, doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, l := range []string{"first", "old", "new"} {
+		if c.Lessons[l] == nil {
+			t.Errorf("lesson %q is not in doc", l)
+		}
+	}
+}
