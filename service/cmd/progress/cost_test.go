@@ -249,16 +249,30 @@ func TestCostPricesShowsWhereOwnFiguresCameFrom(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := cost.Figure{Region: "us-east-1", Name: "albHour", Price: cost.Price{USD: 0.03, Source: file + ": your prices file"}}
+	listed := false
 	for _, f := range figs {
-		if f.Name == "albHour" && f != want {
-			t.Errorf("albHour listed as %+v, want %+v", f, want)
+		if f.Name == "albHour" {
+			listed = true
+			if f != want {
+				t.Errorf("albHour listed as %+v, want %+v", f, want)
+			}
 		}
 	}
+	if !listed {
+		t.Errorf("albHour is not listed in the JSON: %s", out)
+	}
 	out, _, _ = runCmd(t, "cost", "prices", "--region", "us-east-1", "--prices", file)
+	row := false
 	for _, line := range strings.Split(out, "\n") {
-		if strings.Contains(line, "albHour ") && (!strings.Contains(line, file+": your prices file") || strings.Contains(line, "2026-")) {
-			t.Errorf("the table's albHour row: %q", line)
+		if strings.Contains(line, "albHour ") {
+			row = true
+			if !strings.Contains(line, file+": your prices file") || strings.Contains(line, "2026-") {
+				t.Errorf("the table's albHour row: %q", line)
+			}
 		}
+	}
+	if !row {
+		t.Errorf("the table has no albHour row:\n%s", out)
 	}
 }
 
