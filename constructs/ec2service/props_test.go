@@ -43,6 +43,9 @@ func TestAnUpdateKeepsAnInstanceServing(t *testing.T) {
 	}
 	stack := build(1, 2)
 	group := assertions.Template_FromStack(stack, nil).FindResources(jsii.String("AWS::AutoScaling::AutoScalingGroup"), nil)
+	if len(*group) == 0 {
+		t.Fatal("min 1, max 2: the template has no auto scaling group")
+	}
 	for _, g := range *group {
 		update := (*g)["UpdatePolicy"].(map[string]any)["AutoScalingRollingUpdate"].(map[string]any)
 		if update["MinInstancesInService"] != 1.0 || update["MaxBatchSize"] != 1.0 {
