@@ -1,7 +1,8 @@
 // Package dynamostore keeps progress in one DynamoDB table as merge
 // registers, each updated on its own by a conditional write, so a write
-// never reads first and costs the units of the items it touches, whatever
-// the course's size (write.go says how).
+// costs the units of the items it touches, whatever the course's size: a
+// one-event write never reads first, and a batch of several reads the
+// items it touches once before writing (write.go and batch.go say how).
 //
 // Single-table design (package dynamoschema is the one source of these
 // names; the CDK table construct reads them from there):

@@ -19,8 +19,9 @@ import (
 	"github.com/progresskit/progresskit/service/store/registers"
 )
 
-// A write never reads the course first. Each register is updated on its
-// own, conditionally ("only if greater", "only if earlier"), so a write
+// A one-event write never reads the course first (a batch of several reads
+// the items it touches once: batch.go's join). Each register is updated on
+// its own, conditionally ("only if greater", "only if earlier"), so a write
 // costs the units of the items it touches whatever the course's size, and
 // a failed condition usually means a newer value is already there.
 //
