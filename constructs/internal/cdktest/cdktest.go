@@ -13,7 +13,11 @@ import (
 	"github.com/aws/jsii-runtime-go"
 )
 
-// Region of Stack: the load-balanced variants need one at synthesis.
+// Region of Stack. The constructs need none: in a stack without a region
+// the load balancer finds its region's log-delivery account at deployment,
+// from a region map (loadbalancer's tests build both). Tests build in one
+// because the app's stacks have one (cdk.json's region), so that they
+// synthesize as the app does.
 const Region = "eu-west-2"
 
 // Stack is an empty stack in a new app, in Region.
