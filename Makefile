@@ -215,7 +215,7 @@ destroy-preview: $(NODE_OK) ## destroy a pull request's preview stacks: make des
 
 .PHONY: bench
 bench: tools $(PROGRESS) ## every figure beside its ceiling measured in the same run (bench/results.json), then the Go benchmarks
-	test/with-servers.sh $(GO) run ./bench -progress $(PROGRESS) -cdk $(CDK) -out bench/results.json
+	PROGRESS_PG_DURABLE=1 test/with-servers.sh $(GO) run ./bench -progress $(PROGRESS) -cdk $(CDK) -out bench/results.json
 	$(GO) test -run '^$$' -bench . -benchmem ./service/...
 
 .PHONY: clean
