@@ -134,6 +134,25 @@ func TestConstructsFromAReleasedVersion(t *testing.T) {
 	t.Run("Team-Fargate", func(t *testing.T) {
 		checkContainerContext(t, out, readStack(t, out, "Team-Fargate"), deploy.DynamoDB)
 	})
+	// Stacks without an Env take paths the app's own never do (the access
+	// logs' principal found by a region map at deploy time): the linters
+	// read them too, with the repository's own configuration.
+	t.Run("cfn-lint and checkov", func(t *testing.T) {
+		templates, _ := filepath.Glob(filepath.Join(out, "*.template.json"))
+		if len(templates) == 0 {
+			t.Fatal("no templates synthesized")
+		}
+		lint := exec.Command(filepath.Join(root, ".venv", "bin", "cfn-lint"), append([]string{"--"}, templates...)...)
+		lint.Dir = root // .cfnlintrc.yaml
+		if out, err := lint.CombinedOutput(); err != nil {
+			t.Errorf("cfn-lint: %v\n%s", err, out)
+		}
+		checkov := exec.Command(filepath.Join(root, ".venv-checkov", "bin", "checkov"), "--config-file", filepath.Join(root, ".checkov.yaml"), "--directory", out)
+		checkov.Dir = root
+		if out, err := checkov.CombinedOutput(); err != nil {
+			t.Errorf("checkov: %v\n%s", err, out)
+		}
+	})
 	t.Run("Team stacks create no VPC and no user pool", func(t *testing.T) {
 		for _, name := range []string{"Team-Lambda", "Team-Fargate", "Team-Ec2"} {
 			stack := readStack(t, out, name)
