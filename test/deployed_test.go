@@ -83,18 +83,14 @@ func TestDeployedBinariesLinkOnlyTheRuntime(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				if mib := float64(st.Size()) / (1 << 20); b.binary.Name == "bootstrap" && store == deploy.DynamoDB && mib > maxBootstrapMiB {
-					t.Errorf("the DynamoDB bootstrap is %.1f MiB, over %d", mib, maxBootstrapMiB)
+				if b.binary.Name == "bootstrap" && store == deploy.DynamoDB && st.Size() > assets.MaxDynamoDBBootstrapBytes {
+					t.Errorf("the DynamoDB bootstrap is %d bytes, over %d", st.Size(), assets.MaxDynamoDBBootstrapBytes)
 				}
 				t.Logf("%s: %d modules, %d packages, %d bytes", b.binary.Name, len(modules), len(linked), st.Size())
 			})
 		}
 	}
 }
-
-// maxBootstrapMiB bounds the DynamoDB function's code: its cold start reads
-// all of it.
-const maxBootstrapMiB = 10
 
 // buildInfo is the main package and the modules 'go version -m' lists.
 func buildInfo(t *testing.T, bin string) (main string, modules []string) {

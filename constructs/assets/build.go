@@ -33,6 +33,11 @@ func Bootstrap(store string) Binary {
 	return Binary{Package: "./service/cmd/bootstrap", Name: "bootstrap", Tags: append([]string{"lambda.norpc"}, deploy.OnlyStore(store)...)}
 }
 
+// MaxDynamoDBBootstrapBytes bounds the DynamoDB function's bootstrap, as
+// built for deployment (10 MB): a cold start reads all of it. The tests
+// hold the built binary to it and make bench reports it.
+const MaxDynamoDBBootstrapBytes = 10_000_000
+
 // ProbeHook is the Fargate variant's blue/green pre-traffic hook
 // (service/cmd/probehook), a Lambda function on provided.al2023: it links
 // the smoke scenarios and the Cognito client, and no store.
