@@ -22,6 +22,23 @@ func TestNetworkDatabaseAndIdentityAreRequired(t *testing.T) {
 	}
 }
 
+// The instances must reach their store: a Store is required, and a
+// database in another VPC than the instances' Network is refused.
+func TestStoreIsRequiredAndADatabaseMustShareTheNetwork(t *testing.T) {
+	stack := cdktest.Stack()
+	net := network.New(stack, "Net", nil)
+	id := identity.New(stack, "Id", nil)
+	if msg := cdktest.Panic(func() { ec2service.New(stack, "NoStore", &ec2service.Props{Network: net, Identity: id}) }); !strings.Contains(msg, "Store is required") {
+		t.Errorf("no Store: panic %q", msg)
+	}
+	other := network.New(stack, "Other", nil)
+	db := database.New(stack, "Db", &database.Props{Vpc: other.Vpc})
+	msg := cdktest.Panic(func() { ec2service.New(stack, "Apart", &ec2service.Props{Network: net, Store: db, Identity: id}) })
+	if !strings.Contains(msg, "ec2service Apart") || !strings.Contains(msg, "VPC") {
+		t.Errorf("a database in another VPC: panic %q", msg)
+	}
+}
+
 // An update never leaves the group without a serving instance: one
 // instance at most is refused, and one to two keeps one in service while
 // the replacement starts.

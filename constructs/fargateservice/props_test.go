@@ -8,9 +8,11 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsecs"
 	"github.com/aws/jsii-runtime-go"
 
+	"github.com/progresskit/progresskit/constructs/database"
 	"github.com/progresskit/progresskit/constructs/fargateservice"
 	"github.com/progresskit/progresskit/constructs/identity"
 	"github.com/progresskit/progresskit/constructs/internal/cdktest"
+	"github.com/progresskit/progresskit/constructs/network"
 	"github.com/progresskit/progresskit/constructs/observability"
 	"github.com/progresskit/progresskit/constructs/table"
 )
@@ -21,6 +23,32 @@ func required(stack awscdk.Stack) *fargateservice.Props {
 	return &fargateservice.Props{
 		Store: table.New(stack, "Table", nil), Identity: identity.New(stack, "Identity", nil),
 		Image: awsecs.ContainerImage_FromRegistry(jsii.String("public.ecr.aws/example/progress:1"), nil),
+	}
+}
+
+// The tasks must reach their store: a database needs the Network the
+// tasks run in, and that Network must be the database's VPC.
+func TestADatabaseNeedsTheNetworkItRunsIn(t *testing.T) {
+	stack := cdktest.Stack()
+	id := identity.New(stack, "Id", nil)
+	image := awsecs.ContainerImage_FromRegistry(jsii.String("public.ecr.aws/example/progress:1"), nil)
+	home := network.New(stack, "Home", nil)
+	db := database.New(stack, "Db", &database.Props{Vpc: home.Vpc})
+	msg := cdktest.Panic(func() { fargateservice.New(stack, "NoNet", &fargateservice.Props{Store: db, Identity: id, Image: image}) })
+	if !strings.Contains(msg, "fargateservice NoNet") || !strings.Contains(msg, "Network") {
+		t.Errorf("a database without Network: panic %q", msg)
+	}
+	other := network.New(stack, "Other", nil)
+	msg = cdktest.Panic(func() {
+		fargateservice.New(stack, "Apart", &fargateservice.Props{Network: other, Store: db, Identity: id, Image: image})
+	})
+	if !strings.Contains(msg, "Network's VPC is not the store's") {
+		t.Errorf("a database in another VPC: panic %q", msg)
+	}
+	if msg := cdktest.Panic(func() {
+		fargateservice.New(stack, "Together", &fargateservice.Props{Network: home, Store: db, Identity: id, Image: image})
+	}); msg != "" {
+		t.Errorf("the database's own Network refused: %s", msg)
 	}
 }
 
