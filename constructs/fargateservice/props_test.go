@@ -34,7 +34,9 @@ func TestADatabaseNeedsTheNetworkItRunsIn(t *testing.T) {
 	image := awsecs.ContainerImage_FromRegistry(jsii.String("public.ecr.aws/example/progress:1"), nil)
 	home := network.New(stack, "Home", nil)
 	db := database.New(stack, "Db", &database.Props{Vpc: home.Vpc})
-	msg := cdktest.Panic(func() { fargateservice.New(stack, "NoNet", &fargateservice.Props{Store: db, Identity: id, Image: image}) })
+	msg := cdktest.Panic(func() {
+		fargateservice.New(stack, "NoNet", &fargateservice.Props{Store: db, Identity: id, Image: image})
+	})
 	if !strings.Contains(msg, "fargateservice NoNet") || !strings.Contains(msg, "Network") {
 		t.Errorf("a database without Network: panic %q", msg)
 	}
