@@ -3,7 +3,6 @@ package test
 import (
 	"bytes"
 	"context"
-	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -15,12 +14,12 @@ import (
 	"testing"
 	"time"
 
-	"github.com/aws/aws-lambda-go/events"
 	"github.com/golang-jwt/jwt/v5"
 
 	"github.com/progresskit/progresskit/constructs/assets"
 	"github.com/progresskit/progresskit/internal/lambdaruntime"
 	"github.com/progresskit/progresskit/internal/testenv"
+	"github.com/progresskit/progresskit/service/apigwevent"
 	"github.com/progresskit/progresskit/service/auth"
 	"github.com/progresskit/progresskit/service/deploy"
 	"github.com/progresskit/progresskit/service/probe"
@@ -62,36 +61,10 @@ func (g *apiGateway) RoundTrip(r *http.Request) (*http.Response, error) {
 				Body: io.NopCloser(strings.NewReader(`{"message":"Unauthorized"}`)), Request: r}, nil
 		}
 	}
-	ev := events.APIGatewayV2HTTPRequest{
-		Version: "2.0", RouteKey: "$default", RawPath: r.URL.Path, RawQueryString: r.URL.RawQuery,
-		Headers:               map[string]string{},
-		QueryStringParameters: map[string]string{},
-		RequestContext: events.APIGatewayV2HTTPRequestContext{
-			AccountID: "123456789012", APIID: "api", Stage: "$default", RequestID: "apigw-" + fmt.Sprint(time.Now().UnixNano()),
-			DomainName: "api.example.com", TimeEpoch: time.Now().UnixMilli(),
-			HTTP: events.APIGatewayV2HTTPRequestContextHTTPDescription{Method: r.Method, Path: r.URL.Path, Protocol: "HTTP/1.1", SourceIP: "203.0.113.7", UserAgent: "probe"},
-		},
+	payload, err := apigwevent.Request(r, claims, g.base64Req)
+	if err != nil {
+		return nil, err
 	}
-	for k, v := range r.Header {
-		ev.Headers[strings.ToLower(k)] = strings.Join(v, ",")
-	}
-	for k, v := range r.URL.Query() {
-		ev.QueryStringParameters[k] = strings.Join(v, ",")
-	}
-	if claims != nil {
-		ev.RequestContext.Authorizer = &events.APIGatewayV2HTTPRequestContextAuthorizerDescription{
-			JWT: &events.APIGatewayV2HTTPRequestContextAuthorizerJWTDescription{Claims: claims, Scopes: nil},
-		}
-	}
-	if r.Body != nil {
-		body, _ := io.ReadAll(r.Body)
-		if g.base64Req && len(body) > 0 {
-			ev.Body, ev.IsBase64Encoded = base64.StdEncoding.EncodeToString(body), true
-		} else {
-			ev.Body = string(body)
-		}
-	}
-	payload, _ := json.Marshal(ev)
 	ctx, cancel := context.WithTimeout(r.Context(), 30*time.Second)
 	defer cancel()
 	res, err := g.rt.Invoke(ctx, payload)
@@ -99,29 +72,9 @@ func (g *apiGateway) RoundTrip(r *http.Request) (*http.Response, error) {
 		return nil, err
 	}
 	if res.IsError {
-		// API Gateway answers a function error with a bare 500.
-		return &http.Response{StatusCode: 500, Header: http.Header{}, Body: io.NopCloser(strings.NewReader(`{"message":"Internal Server Error"}`)), Request: r}, nil
+		return apigwevent.FunctionError(r), nil
 	}
-	var out events.APIGatewayV2HTTPResponse
-	if err := json.Unmarshal(res.Body, &out); err != nil {
-		return nil, fmt.Errorf("function response is not a payload 2.0 response: %v: %s", err, res.Body)
-	}
-	body := []byte(out.Body)
-	if out.IsBase64Encoded {
-		if body, err = base64.StdEncoding.DecodeString(out.Body); err != nil {
-			return nil, err
-		}
-	}
-	h := http.Header{}
-	for k, v := range out.Headers {
-		h.Set(k, v)
-	}
-	for k, vs := range out.MultiValueHeaders {
-		for _, v := range vs {
-			h.Add(k, v)
-		}
-	}
-	return &http.Response{StatusCode: out.StatusCode, Header: h, Body: io.NopCloser(bytes.NewReader(body)), Request: r}, nil
+	return apigwevent.Response(r, res.Body)
 }
 
 // authorize verifies the token as the JWT authorizer would and flattens the
