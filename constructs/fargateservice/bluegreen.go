@@ -14,18 +14,11 @@ import (
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
 
-	"github.com/progresskit/progresskit/constructs/assets"
 	"github.com/progresskit/progresskit/constructs/compliance"
+	"github.com/progresskit/progresskit/constructs/internal/probehook"
 	"github.com/progresskit/progresskit/constructs/loadbalancer"
 	"github.com/progresskit/progresskit/service/cmd/probehook/hookenv"
 	"github.com/progresskit/progresskit/service/settings"
-)
-
-const (
-	// probeTimeoutMinutes: the scenarios take seconds; the rest is the
-	// wait for the ingress rule and the clean-up the hook keeps time for.
-	probeTimeoutMinutes = 3
-	probeMemoryMB       = 256
 )
 
 // ProbeUserActions are all the hook may do in the user pool: ready its two
@@ -166,18 +159,7 @@ func (f *FargateService) probeHook(c constructs.Construct, props *Props, probeCl
 	env[hookenv.UserPoolID] = pool.UserPoolId()
 	env[hookenv.ClientID] = probeClient.UserPoolClientId()
 	env[hookenv.SecurityGroupID] = sg.SecurityGroupId()
-	fn := awslambda.NewFunction(c, jsii.String("ProbeHook"), &awslambda.FunctionProps{
-		Runtime:      awslambda.Runtime_PROVIDED_AL2023(),
-		Architecture: awslambda.Architecture_ARM_64(),
-		Handler:      jsii.String("bootstrap"),
-		Code:         assets.ProbeHookCode(),
-		MemorySize:   jsii.Number(probeMemoryMB),
-		Timeout:      awscdk.Duration_Minutes(jsii.Number(probeTimeoutMinutes)),
-		LogGroup:     awslogs.NewLogGroup(c, jsii.String("ProbeHookLogs"), &awslogs.LogGroupProps{Retention: retention, RemovalPolicy: removal}),
-		Description:  jsii.String("progresskit blue/green pre-traffic probe: the smoke scenarios against the test listener"),
-		Environment:  &env,
-	})
-	compliance.LambdaFunction(fn)
+	fn := probehook.New(c, "progresskit blue/green pre-traffic probe: the smoke scenarios against the test listener", env, retention, removal)
 	fn.AddToRolePolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
 		Actions: jsii.Strings(ProbeUserActions...), Resources: &[]*string{pool.UserPoolArn()},
 	}))
