@@ -38,12 +38,7 @@ const ecsHookEvent = `{"executionDetails":{"testTrafficWeights":{},"productionTr
 // its probe users in to a stand-in Cognito (tokens from a local issuer
 // that the server trusts), probes the "test listener", and answers ECS.
 func TestProbeHook(t *testing.T) {
-	bin := filepath.Join(t.TempDir(), "probehook")
-	build := exec.Command("go", "build", "-trimpath", "-ldflags=-s -w", "-tags", strings.Join(assets.ProbeHook().Tags, ","), "-o", bin, "../service/cmd/probehook")
-	build.Env = append(os.Environ(), "CGO_ENABLED=0")
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("build the hook: %v\n%s", err, out)
-	}
+	bin := buildProbeHook(t)
 	iss := testenv.NewIssuer(t, "127.0.0.1:0")
 	dir := t.TempDir()
 	srv := startDeployed(t, dir, nil, "--auth", settings.AuthJWKS, "--jwks-url", iss.JWKSURL, "--issuer", iss.Issuer,
@@ -132,6 +127,18 @@ func TestProbeHook(t *testing.T) {
 			t.Errorf("%d requests admitted, %d dropped before the rule applied: want some of each", sg.admitted, sg.dropped)
 		}
 	})
+}
+
+// buildProbeHook builds the hook as the constructs do.
+func buildProbeHook(t *testing.T) string {
+	t.Helper()
+	bin := filepath.Join(t.TempDir(), "probehook")
+	build := exec.Command("go", "build", "-trimpath", "-ldflags=-s -w", "-tags", strings.Join(assets.ProbeHook().Tags, ","), "-o", bin, "../service/cmd/probehook")
+	build.Env = append(os.Environ(), "CGO_ENABLED=0")
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("build the hook: %v\n%s", err, out)
+	}
+	return bin
 }
 
 func startHook(t *testing.T, bin string, pool *cognito, probeURL string, env ...string) *lambdaProcess {

@@ -24,9 +24,20 @@
 // public address, admits that address alone (/32) on the test port for
 // the length of the probe, and revokes the rule when it ends.
 //
+// The same function is the Lambda variant's CodeDeploy BeforeAllowTraffic
+// hook when hookenv.FunctionVersion is set (canary.go): it invokes that
+// function version directly with API Gateway's events (service/apigwevent),
+// carrying the claims API Gateway's JWT authorizer would pass for two fresh
+// probe users of one of the API's app clients, runs the same scenarios
+// through it, and reports Succeeded or Failed with CodeDeploy's
+// PutLifecycleEventHookExecutionStatus before the live alias moves. It needs
+// no user pool and no network rule: its right to invoke the version is its
+// role's.
+//
 // Environment: see package hookenv. AWS_REGION and credentials come from
-// Lambda; AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER and
-// AWS_ENDPOINT_URL_EC2 point the calls elsewhere (the tests' stand-ins).
+// Lambda; AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER, AWS_ENDPOINT_URL_EC2,
+// AWS_ENDPOINT_URL_LAMBDA and AWS_ENDPOINT_URL_CODEDEPLOY point the calls
+// elsewhere (the tests' stand-ins).
 //
 // Build with -tags lambda.norpc, static and stripped: constructs/assets
 // does (assets.ProbeHook).

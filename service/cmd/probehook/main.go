@@ -43,12 +43,23 @@ const (
 
 func main() {
 	log := slog.New(slog.NewJSONHandler(os.Stderr, nil))
-	h, err := setup(context.Background(), log, os.Getenv)
-	if err != nil {
-		// An init error makes Lambda report the invocation as failed, and a
-		// hook that fails rolls the deployment back: never a silent pass.
+	// An init error makes Lambda report the invocation as failed, and a
+	// hook that fails rolls the deployment back: never a silent pass.
+	fail := func(err error) {
 		log.Error("init failed", "error", err.Error())
 		os.Exit(1)
+	}
+	if os.Getenv(hookenv.FunctionVersion) != "" {
+		c, err := setupCanary(context.Background(), log, os.Getenv)
+		if err != nil {
+			fail(err)
+		}
+		lambda.Start(c.handle)
+		return
+	}
+	h, err := setup(context.Background(), log, os.Getenv)
+	if err != nil {
+		fail(err)
 	}
 	lambda.Start(h.handle)
 }
@@ -168,13 +179,19 @@ func (h *hook) run(ctx context.Context) error {
 	if err := h.reach(ctx); err != nil {
 		return err
 	}
+	return runScenarios(ctx, h.log, probe.Target{BaseURL: h.url, Client: h.client, Token: tokens.learner, AdminToken: tokens.admin})
+}
+
+// runScenarios runs every smoke scenario against t, logging each, and
+// fails naming those that failed.
+func runScenarios(ctx context.Context, log *slog.Logger, t probe.Target) error {
 	var failed []string
-	for _, r := range probe.Run(ctx, probe.Target{BaseURL: h.url, Client: h.client, Token: tokens.learner, AdminToken: tokens.admin}) {
+	for _, r := range probe.Run(ctx, t) {
 		if r.Err != nil {
 			failed = append(failed, r.Name)
-			h.log.Error("scenario failed", "scenario", r.Name, "error", r.Err.Error(), "ms", r.Elapsed.Milliseconds())
+			log.Error("scenario failed", "scenario", r.Name, "error", r.Err.Error(), "ms", r.Elapsed.Milliseconds())
 		} else {
-			h.log.Info("scenario passed", "scenario", r.Name, "ms", r.Elapsed.Milliseconds())
+			log.Info("scenario passed", "scenario", r.Name, "ms", r.Elapsed.Milliseconds())
 		}
 	}
 	if len(failed) > 0 {

@@ -35,6 +35,22 @@ const (
 	CheckIPURL = "PROGRESS_PROBE_CHECKIP_URL"
 )
 
+// The hook's environment as the Lambda variant's pre-traffic hook, set by
+// the lambdaservice construct. With FunctionVersion set the hook answers
+// CodeDeploy instead of ECS, and needs none of the above.
+const (
+	// FunctionVersion is the ARN of the function version CodeDeploy is
+	// about to shift the live alias to. The hook invokes that version
+	// directly, with API Gateway's request events, before it takes any
+	// traffic.
+	FunctionVersion = "PROGRESS_PROBE_FUNCTION_VERSION"
+	// Audience is an app client id the function accepts (its
+	// PROGRESS_AUDIENCE): the claims the hook hands the version name it, as
+	// API Gateway's JWT authorizer would after verifying a token of that
+	// client.
+	Audience = "PROGRESS_PROBE_AUDIENCE"
+)
+
 // DefaultCheckIPURL is AWS's own what-is-my-address service.
 const DefaultCheckIPURL = "https://checkip.amazonaws.com"
 
