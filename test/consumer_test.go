@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/progresskit/progresskit/constructs/assets"
+	"github.com/progresskit/progresskit/constructs/lambdaservice"
 	"github.com/progresskit/progresskit/service/container"
 	"github.com/progresskit/progresskit/service/deploy"
 )
@@ -331,18 +332,18 @@ func (s *synthStack) only(t *testing.T, typ string) map[string]any {
 	return all[0]
 }
 
-// service is the stack's one function running bootstrap, beside the
+// service is the stack's API function, beside the probe hook and the
 // CDK's own custom resources.
 func (s *synthStack) service(t *testing.T) map[string]any {
 	t.Helper()
 	var fns []map[string]any
 	for _, fn := range s.all("AWS::Lambda::Function") {
-		if fn["Handler"] == "bootstrap" {
+		if fn["Description"] == lambdaservice.Description {
 			fns = append(fns, fn)
 		}
 	}
 	if len(fns) != 1 {
-		t.Fatalf("%d functions run bootstrap, want 1", len(fns))
+		t.Fatalf("%d functions are the API's, want 1", len(fns))
 	}
 	return fns[0]
 }

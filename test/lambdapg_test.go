@@ -14,6 +14,7 @@ import (
 
 	"github.com/progresskit/progresskit/cdk/config"
 	"github.com/progresskit/progresskit/cdk/stacks"
+	"github.com/progresskit/progresskit/constructs/lambdaservice"
 	"github.com/progresskit/progresskit/internal/testenv"
 	"github.com/progresskit/progresskit/service/auth"
 	"github.com/progresskit/progresskit/service/deploy"
@@ -44,7 +45,7 @@ func lambdaTemplateEnv(t *testing.T, env, store string) (map[string]string, stri
 	tpl := assertions.Template_FromStack(b.Lambda.Stack, nil)
 	for _, fn := range *tpl.FindResources(jsii.String("AWS::Lambda::Function"), nil) {
 		p := (*fn)["Properties"].(map[string]any)
-		if p["Handler"] != "bootstrap" {
+		if p["Description"] != lambdaservice.Description {
 			continue
 		}
 		vars := p["Environment"].(map[string]any)["Variables"].(map[string]any)

@@ -10,6 +10,7 @@ import (
 
 	"github.com/progresskit/progresskit/cdk/config"
 	"github.com/progresskit/progresskit/cdk/stacks"
+	"github.com/progresskit/progresskit/constructs/lambdaservice"
 	"github.com/progresskit/progresskit/service/deploy"
 )
 
@@ -143,7 +144,8 @@ func checkInDatabaseVpc(t *testing.T, tpl assertions.Template, compute string) {
 	}
 	if compute == deploy.Lambda {
 		for _, fn := range resources(tpl, "AWS::Lambda::Function") {
-			if props(fn)["Handler"] != "bootstrap" {
+			// The API's function; the probe hook runs outside the VPC.
+			if props(fn)["Description"] != lambdaservice.Description {
 				continue
 			}
 			vpc, _ := json.Marshal(props(fn)["VpcConfig"])

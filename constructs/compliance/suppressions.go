@@ -146,6 +146,8 @@ func CodeDeployRole(role constructs.IConstruct) {
 	add(role, []Suppression{
 		{Rule: "AwsSolutions-IAM4", Reason: "AWSCodeDeployRoleForLambdaLimited is the AWS-maintained least-privilege policy for Lambda deployments (read alarms, update aliases, invoke hooks).",
 			AppliesTo: []string{"Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSCodeDeployRoleForLambdaLimited"}},
+		{Rule: "AwsSolutions-IAM5", Reason: "CodeDeploy invokes the pre-traffic probe hook; the CDK grants its role lambda:InvokeFunction on that one function's versions (its ARN, then :*), no other function.",
+			AppliesTo: []string{`/^Resource::<[A-Za-z0-9]*ProbeHook[A-Za-z0-9]*\.Arn>:\*$/`}},
 	})
 }
 

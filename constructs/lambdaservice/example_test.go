@@ -21,7 +21,11 @@ func Example() {
 		Identity: identity.New(stack, "Identity", nil),
 	})
 
-	fn := cdktest.Only(stack, "AWS::Lambda::Function").Properties
-	fmt.Println(fn["Runtime"], fn["Architectures"], fn["MemorySize"])
+	// Two functions: the API's and the pre-traffic probe hook.
+	for _, fn := range cdktest.Resources(stack, "AWS::Lambda::Function") {
+		if p := fn.Properties; p["Description"] == lambdaservice.Description {
+			fmt.Println(p["Runtime"], p["Architectures"], p["MemorySize"])
+		}
+	}
 	// Output: provided.al2023 [arm64] 256
 }

@@ -86,10 +86,21 @@ type Props struct {
 	// domain and API mapping, and the alias record with a HostedZone).
 	// default: the API's execute-api URL
 	Domain customdomain.Props
+	// SkipPreTrafficProbe leaves out the hook that, before CodeDeploy
+	// moves the live alias to a new version, invokes that version directly
+	// with API Gateway's events and runs the smoke scenarios through it
+	// (health, record, read, list, reset, isolation, invalid input); a
+	// failure rolls the deployment back before the version takes traffic.
+	// default: false (the probe runs before every shift)
+	SkipPreTrafficProbe bool
 	// Disposable lets log groups be destroyed with the stack (dev only).
 	// default: false (retained)
 	Disposable bool
 }
+
+// Description is the API's, and its function's: it tells the function
+// from the probe hook's.
+const Description = "progresskit progress API"
 
 // LambdaService is the deployed variant.
 type LambdaService struct {
@@ -99,7 +110,10 @@ type LambdaService struct {
 	Alias awslambda.Alias
 	// Deployment shifts Alias to each new version.
 	Deployment awscodedeploy.LambdaDeploymentGroup
-	Api        awsapigatewayv2.HttpApi
+	// ProbeHook is the pre-traffic probe CodeDeploy runs before each
+	// shift; nil with SkipPreTrafficProbe.
+	ProbeHook awslambda.Function
+	Api       awsapigatewayv2.HttpApi
 	// Alarms page; RolloutAlarms roll a deployment back. All are on the
 	// dashboard.
 	Alarms        []awscloudwatch.Alarm
@@ -115,6 +129,9 @@ func New(scope constructs.Construct, id string, props *Props) *LambdaService {
 	}
 	check := propcheck.For("lambdaservice", id)
 	check.Required(propcheck.P("Store", props.Store != nil), propcheck.P("Identity", props.Identity != nil))
+	if len(props.Identity.Audiences) == 0 {
+		check.Refuse("Identity has no Audiences: the API would accept no token")
+	}
 	props.Domain.Check(check)
 	c := constructs.NewConstruct(scope, &id)
 	s := &LambdaService{Construct: c}
@@ -137,7 +154,7 @@ func New(scope constructs.Construct, id string, props *Props) *LambdaService {
 		Timeout:      awscdk.Duration_Seconds(jsii.Number(float64(defaults.Int(props.TimeoutSeconds, DefaultTimeoutSeconds)))),
 		LogGroup:     fnLogs,
 		Tracing:      awslambda.Tracing_ACTIVE,
-		Description:  jsii.String("progresskit progress API"),
+		Description:  jsii.String(Description),
 		Environment: &map[string]*string{
 			settings.Auth.Env:     jsii.String(settings.AuthAPIGW),
 			settings.Audience.Env: awscdk.Fn_Join(jsii.String(","), &props.Identity.Audiences),
@@ -160,7 +177,7 @@ func New(scope constructs.Construct, id string, props *Props) *LambdaService {
 
 	accessLogs := awslogs.NewLogGroup(c, jsii.String("AccessLogs"), &awslogs.LogGroupProps{Retention: retention, RemovalPolicy: removal})
 	apiProps := &awsapigatewayv2.HttpApiProps{
-		Description:        jsii.String("progresskit progress API"),
+		Description:        jsii.String(Description),
 		CreateDefaultStage: jsii.Bool(true),
 	}
 	var domain awsapigatewayv2.DomainName
@@ -225,7 +242,7 @@ func New(scope constructs.Construct, id string, props *Props) *LambdaService {
 	if m, ok := props.Store.(store.Monitored); ok {
 		s.Alarms = append(s.Alarms, m.Alarms(c, obs, th)...)
 	}
-	s.rollout(c, obs, th, props.DeploymentConfig)
+	s.rollout(c, obs, th, props.DeploymentConfig, props.SkipPreTrafficProbe, props.Identity.Audiences[0], retention, removal)
 	s.URL = props.Domain.URL(s.Api.ApiEndpoint())
 	awscdk.NewCfnOutput(c, jsii.String("ApiUrl"), &awscdk.CfnOutputProps{Value: s.URL, Description: jsii.String("progress API base URL")})
 	return s

@@ -7,12 +7,15 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/awscloudwatch"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awscodedeploy"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awslogs"
 	"github.com/aws/aws-cdk-go/awscdk/v2/interfaces/interfacesawscloudwatch"
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
 
 	"github.com/progresskit/progresskit/constructs/compliance"
+	"github.com/progresskit/progresskit/constructs/internal/probehook"
 	"github.com/progresskit/progresskit/constructs/observability"
+	"github.com/progresskit/progresskit/service/cmd/probehook/hookenv"
 	"github.com/progresskit/progresskit/service/settings"
 )
 
@@ -20,7 +23,13 @@ import (
 // to each new version and rolls it back when, in any minute of the shift,
 // the new version's invocations fail or answer 5xx, or the API answers
 // 5xx, at or over th.RolloutErrorRatePercent.
-func (s *LambdaService) rollout(c constructs.Construct, obs *observability.Observability, th observability.Thresholds, config awscodedeploy.ILambdaDeploymentConfig) {
+//
+// Unless skipProbe, CodeDeploy first runs the pre-traffic probe hook: it
+// invokes the new version directly, as API Gateway would, runs the smoke
+// scenarios through it, and fails the deployment (which rolls it back)
+// before the alias moves if any fails.
+func (s *LambdaService) rollout(c constructs.Construct, obs *observability.Observability, th observability.Thresholds, config awscodedeploy.ILambdaDeploymentConfig,
+	skipProbe bool, audience *string, retention awslogs.RetentionDays, removal awscdk.RemovalPolicy) {
 	if config == nil {
 		config = awscodedeploy.LambdaDeploymentConfig_CANARY_10PERCENT_5MINUTES()
 	}
@@ -37,8 +46,16 @@ func (s *LambdaService) rollout(c constructs.Construct, obs *observability.Obser
 	for i, a := range s.RolloutAlarms {
 		alarms[i] = a
 	}
+	var hook awslambda.IFunction
+	if !skipProbe {
+		s.ProbeHook = probehook.New(c, "progresskit pre-traffic probe: the smoke scenarios against a new version before the live alias moves to it",
+			map[string]*string{hookenv.FunctionVersion: version.FunctionArn(), hookenv.Audience: audience}, retention, removal)
+		version.GrantInvoke(s.ProbeHook)
+		hook = s.ProbeHook
+	}
 	s.Deployment = awscodedeploy.NewLambdaDeploymentGroup(c, jsii.String("Deployment"), &awscodedeploy.LambdaDeploymentGroupProps{
 		Alias:            s.Alias,
+		PreHook:          hook,
 		DeploymentConfig: config,
 		Alarms:           &alarms,
 		AutoRollback: &awscodedeploy.AutoRollbackConfig{
