@@ -93,21 +93,32 @@ func newProber(t Target) (*prober, error) {
 // Subject reads a JWT's sub without verifying it: the server verifies; the
 // probe only needs to know whose progress the token may touch.
 func Subject(token string) (string, error) {
+	claims, err := UnverifiedClaims(token)
+	if err != nil {
+		return "", err
+	}
+	sub, _ := claims["sub"].(string)
+	if sub == "" {
+		return "", fmt.Errorf("token has no sub claim")
+	}
+	return sub, nil
+}
+
+// UnverifiedClaims reads a JWT's claims without verifying its signature.
+func UnverifiedClaims(token string) (map[string]any, error) {
 	parts := strings.Split(token, ".")
 	if len(parts) != 3 {
-		return "", fmt.Errorf("token is not a JWT")
+		return nil, fmt.Errorf("token is not a JWT")
 	}
 	payload, err := base64.RawURLEncoding.DecodeString(parts[1])
 	if err != nil {
-		return "", fmt.Errorf("token payload: %w", err)
+		return nil, fmt.Errorf("token payload: %w", err)
 	}
-	var claims struct {
-		Sub string `json:"sub"`
+	var claims map[string]any
+	if err := json.Unmarshal(payload, &claims); err != nil {
+		return nil, fmt.Errorf("token payload: %w", err)
 	}
-	if err := json.Unmarshal(payload, &claims); err != nil || claims.Sub == "" {
-		return "", fmt.Errorf("token has no sub claim")
-	}
-	return claims.Sub, nil
+	return claims, nil
 }
 
 type response struct {
